@@ -1,0 +1,36 @@
+"""What each role may do. The table is the rule; views and the API ask ``role_can``."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", "热线坐席"
+    CLINICIAN = "clinician", "临床医生"
+    COUNSELLOR = "counsellor", "心理咨询师"
+    GRID_WORKER = "grid_worker", "社区/网格员"
+    FAMILY_DOCTOR = "family_doctor", "家庭医生"
+    VOLUNTEER = "volunteer", "志愿者"
+    COMMAND = "command", "指挥中心"
+    ADMIN = "admin", "管理员"
+
+
+# resident.read: see residents in covered places (masked); resident.reveal: see full ID number and phone
+# (logged); case.read: see cases in covered places; case.intake: open cases; case.act: move a case along.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.AGENT: frozenset({"resident.read", "resident.reveal", "case.read", "case.intake", "case.act"}),
+    Role.CLINICIAN: frozenset({"resident.read", "resident.reveal", "case.read", "case.intake", "case.act"}),
+    Role.COUNSELLOR: frozenset({"resident.read", "case.read", "case.intake", "case.act"}),
+    Role.GRID_WORKER: frozenset({"resident.read", "resident.reveal", "case.read", "case.act"}),
+    Role.FAMILY_DOCTOR: frozenset({"resident.read", "resident.reveal", "case.read", "case.act"}),
+    Role.VOLUNTEER: frozenset({"case.read"}),
+    Role.COMMAND: frozenset({"resident.read", "case.read"}),
+    Role.ADMIN: frozenset(
+        {"resident.read", "resident.reveal", "case.read", "case.intake", "case.act", "admin"}
+    ),
+}
+
+
+def role_can(role: str, permission: str) -> bool:
+    return permission in PERMISSIONS.get(role, frozenset())

@@ -1,0 +1,120 @@
+"""The ``anxin`` command: demo, serve, worker and Django's manage.py."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+DEMO_PORT = 8000
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anxin.config.settings")
+    (Path.cwd() / "var").mkdir(exist_ok=True)
+    import django
+
+    django.setup()
+
+
+def _manage(argv: Sequence[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anxin.config.settings")
+    (Path.cwd() / "var").mkdir(exist_ok=True)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["anxin manage", *argv])
+    return 0
+
+
+def _start_worker() -> subprocess.Popen:
+    """The django-tasks database worker, in its own process beside the web server."""
+    return subprocess.Popen([sys.executable, "-m", "anxin.cli", "manage", "db_worker", "--interval", "1"])
+
+
+def _gunicorn(host: str, port: int, workers: int) -> list[str]:
+    return [
+        sys.executable, "-m", "gunicorn", "anxin.config.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
+        "--access-logfile", "-", "--log-level", "warning",
+    ]
+
+
+def _run_server(host: str, port: int, workers: int, with_worker: bool) -> int:
+    worker = _start_worker() if with_worker else None
+    server = subprocess.Popen(_gunicorn(host, port, workers))
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        server.send_signal(signal.SIGTERM)
+        return server.wait()
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=10)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("load_demo", reset=args.reset)
+    if args.no_serve:
+        return 0
+    print(f"\n安心 Anxin 演示已启动：http://{args.host}:{args.port}/  （Ctrl+C 退出）\n", flush=True)
+    return _run_server(args.host, args.port, workers=2, with_worker=True)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import call_command
+
+    if args.migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+    return _run_server(args.host, args.port, workers=args.workers, with_worker=args.with_worker)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    return _manage(["db_worker", "--interval", str(args.interval)])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="anxin", description="安心 Anxin")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="migrate, load the demo district, print logins and serve")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=DEMO_PORT)
+    demo.add_argument("--reset", action="store_true", help="drop the demo data and load it again")
+    demo.add_argument("--no-serve", action="store_true", help="load and print logins, then exit")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="production server (gunicorn + whitenoise) on the configured database")
+    serve.add_argument("--host", default=os.environ.get("ANXIN_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("ANXIN_PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("ANXIN_WEB_WORKERS", "2")))
+    serve.add_argument("--with-worker", action="store_true", help="also run a background task worker")
+    serve.add_argument("--migrate", action="store_true", help="apply migrations first")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run background tasks (SLA checks, reminders)")
+    worker.add_argument("--interval", type=float, default=1.0)
+    worker.set_defaults(func=cmd_worker)
+
+    manage = sub.add_parser("manage", help="Django's manage.py", add_help=False)
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=lambda a: _manage(a.rest))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from anxin.api import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="hotline:workbench", permanent=False)),
+    path("accounts/", include("anxin.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("people/", include("anxin.people.urls")),
+    path("desk/", include("anxin.hotline.urls")),
+]

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from anxin.core.errors import InvalidInput, NotFound
+from anxin.facilities.models import Facility, FacilityService
+from anxin.facilities.selectors import facilities_nearest
+from anxin.places.selectors import place_get_by_code
+
+router = Router(tags=["facilities"])
+
+
+class FacilityOut(Schema):
+    code: str
+    name: str
+    tier: str
+    tier_label: str
+    services: list[str]
+    address: str
+    phone: str
+    lat: float | None
+    lon: float | None
+    hours: str
+    open_now: bool | None = None
+    distance_km: float | None = None
+
+    @staticmethod
+    def build(facility: Facility, *, open_now: bool | None = None, distance: float | None = None):
+        return FacilityOut(
+            code=facility.code,
+            name=facility.name,
+            tier=facility.tier,
+            tier_label=facility.get_tier_display(),
+            services=facility.service_codes(),
+            address=facility.address,
+            phone=facility.phone,
+            lat=facility.lat,
+            lon=facility.lon,
+            hours=facility.hours_label,
+            open_now=open_now,
+            distance_km=None if distance is None else round(distance, 2),
+        )
+
+
+@router.get("", response=list[FacilityOut], summary="Facilities with a service, nearest to a place first")
+def facility_search(
+    request: HttpRequest, service: str, place: str | None = None, open_now: bool = True, limit: int = 5
+):
+    if service not in FacilityService.Service.values:
+        raise InvalidInput(f"未知的服务代码 {service!r}", field="service")
+    if not 1 <= limit <= 50:
+        raise InvalidInput("limit 须在 1 到 50 之间", field="limit")
+    origin = None
+    if place:
+        origin = place_get_by_code(place)
+        if origin is None:
+            raise InvalidInput(f"未知的地点代码 {place!r}", field="place")
+    services = (service,)
+    if service in (FacilityService.Service.FEVER_CLINIC, FacilityService.Service.FEVER_ROOM):
+        services = (FacilityService.Service.FEVER_CLINIC, FacilityService.Service.FEVER_ROOM)
+    found = facilities_nearest(place=origin, services=services, open_only=open_now, limit=limit)
+    return [FacilityOut.build(n.facility, open_now=n.open_now, distance=n.distance_km) for n in found]
+
+
+@router.get("/{code}", response=FacilityOut)
+def facility_detail(request: HttpRequest, code: str):
+    facility = Facility.objects.prefetch_related("services").filter(code=code).first()
+    if facility is None:
+        raise NotFound("医疗机构不存在", field="code")
+    return FacilityOut.build(facility)

@@ -1,0 +1,348 @@
+"""Cases and their transitions over JSON. Thin: parse, call one service, shape the answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema
+
+from anxin.accounts.models import User
+from anxin.core.errors import InvalidInput
+from anxin.core.masking import mask_phone
+from anxin.hotline import services
+from anxin.hotline.models import Case, Line
+from anxin.hotline.selectors import case_get_for_user, case_qs_for_user, case_timeline
+from anxin.hotline.sla import sla_state
+from anxin.people.selectors import resident_get_for_user
+from anxin.places.selectors import place_get_by_code
+
+router = Router(tags=["cases"])
+
+
+class Ref(Schema):
+    code: str
+    name: str
+
+
+class SlaOut(Schema):
+    due_at: datetime
+    met_at: datetime | None
+    breached_at: datetime | None
+    overdue: bool
+    seconds_left: int
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    status: str
+    line: Ref
+    channel: str
+    category: str
+    urgency: str
+    disposition: str
+    summary: str
+    caller_phone_masked: str
+    caller_name: str
+    caller_resident_id: int | None
+    subject_resident_id: int | None
+    subject_note: str
+    place: Ref
+    owner: str
+    handler: str | None
+    assigned_line: Ref | None
+    assigned_place: Ref | None
+    created_at: datetime
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    satisfaction: str
+    sla: SlaOut
+    version: int
+
+
+class EventOut(Schema):
+    kind: str
+    label: str
+    actor: str | None
+    at: datetime
+    note: str
+    data: dict
+
+
+class CallbackOut(Schema):
+    id: int
+    kind: str
+    due_at: datetime
+    note: str
+    assignee_role: str
+    done_at: datetime | None
+    outcome: str
+
+
+class CaseDetailOut(CaseOut):
+    events: list[EventOut]
+    callbacks: list[CallbackOut]
+
+
+def _ref(obj) -> Ref | None:
+    return None if obj is None else Ref(code=obj.code, name=obj.name)
+
+
+def case_out(case: Case) -> CaseOut:
+    state = sla_state(due_at=case.sla_due_at, met_at=case.sla_met_at,
+                      closed=case.status == Case.Status.CLOSED, now=timezone.now())
+    return CaseOut(
+        id=case.pk, number=case.number or "", status=case.status, line=_ref(case.line), channel=case.channel,
+        category=case.category, urgency=case.urgency, disposition=case.disposition, summary=case.summary,
+        caller_phone_masked=mask_phone(case.caller_phone), caller_name=case.caller_name,
+        caller_resident_id=case.caller_resident_id, subject_resident_id=case.subject_resident_id,
+        subject_note=case.subject_note, place=_ref(case.place), owner=case.owner.username,
+        handler=case.handler.username if case.handler else None,
+        assigned_line=_ref(case.assigned_line), assigned_place=_ref(case.assigned_place),
+        created_at=case.created_at, resolved_at=case.resolved_at, closed_at=case.closed_at,
+        satisfaction=case.satisfaction,
+        sla=SlaOut(due_at=state.due_at, met_at=state.met_at, breached_at=case.sla_breached_at,
+                   overdue=state.overdue, seconds_left=state.seconds_left),
+        version=case.version,
+    )
+
+
+def case_detail_out(case: Case) -> CaseDetailOut:
+    events = [
+        EventOut(kind=e.kind, label=e.get_kind_display(), actor=e.actor.username if e.actor else None,
+                 at=e.at, note=e.note, data=e.data)
+        for e in case_timeline(case)
+    ]
+    callbacks = [
+        CallbackOut(id=c.pk, kind=c.kind, due_at=c.due_at, note=c.note, assignee_role=c.assignee_role,
+                    done_at=c.done_at, outcome=c.outcome)
+        for c in case.callbacks.all()
+    ]
+    return CaseDetailOut(**case_out(case).dict(), events=events, callbacks=callbacks)
+
+
+class CaseIn(Schema):
+    line: str = Field(..., max_length=30, description="line code")
+    summary: str = Field(..., max_length=4000)
+    category: str = Field(..., max_length=30)
+    urgency: str = Field(..., max_length=2)
+    disposition: str = Field(..., max_length=30)
+    channel: str = Field("phone", max_length=20)
+    caller_phone: str = Field("", max_length=30)
+    caller_name: str = Field("", max_length=50)
+    caller_resident_id: int | None = None
+    subject_resident_id: int | None = None
+    subject_note: str = Field("", max_length=200)
+    place: str | None = Field(None, max_length=40, description="place code, when no resident is known")
+    dispatched: bool = False
+    close_now: bool = False
+
+
+class VersionIn(Schema):
+    version: int
+
+
+class TransferIn(VersionIn):
+    note: str = Field(..., max_length=2000)
+    to_line: str | None = Field(None, max_length=30)
+    to_place: str | None = Field(None, max_length=40)
+
+
+class CallbackIn(VersionIn):
+    due_at: datetime
+    note: str = Field("", max_length=2000)
+    kind: str = Field("callback", max_length=10)
+    assignee_role: str = Field("", max_length=20)
+
+
+class CallbackDoneIn(VersionIn):
+    outcome: str = Field(..., max_length=2000)
+
+
+class DispatchIn(VersionIn):
+    target: str = Field("120", max_length=60)
+    note: str = Field("", max_length=2000)
+
+
+class NoteIn(VersionIn):
+    note: str = Field(..., max_length=2000)
+
+
+class ReclassifyIn(VersionIn):
+    category: str
+    urgency: str
+    disposition: str
+    reason: str = Field(..., max_length=2000)
+
+
+class ResolveIn(VersionIn):
+    resolution: str = Field(..., max_length=2000)
+
+
+class ReturnVisitIn(VersionIn):
+    satisfaction: str
+    note: str = Field("", max_length=2000)
+
+
+class CloseIn(VersionIn):
+    note: str = Field("", max_length=2000)
+
+
+class ReopenIn(VersionIn):
+    reason: str = Field(..., max_length=2000)
+
+
+def _line(code: str, field: str = "line") -> Line:
+    line = Line.objects.filter(code=code).first()
+    if line is None:
+        raise InvalidInput(f"未知的热线代码 {code!r}", field=field)
+    return line
+
+
+def _case(request: HttpRequest, case_id: int) -> Case:
+    return case_get_for_user(request.auth, case_id)
+
+
+@router.get("", response=list[CaseOut], summary="Cases in the caller's scope")
+def case_list(
+    request: HttpRequest,
+    status: str | None = None,
+    urgency: str | None = None,
+    overdue: bool = False,
+    mine: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+):
+    if not 1 <= limit <= 200 or offset < 0:
+        raise InvalidInput("limit 须在 1 到 200 之间，offset 不能为负", field="limit")
+    if status and status not in Case.Status.values:
+        raise InvalidInput(f"未知的状态 {status!r}", field="status")
+    user: User = request.auth
+    qs = case_qs_for_user(user).select_related("line", "place", "owner", "handler", "assigned_line",
+                                                "assigned_place")
+    if status:
+        qs = qs.filter(status=status)
+    if urgency:
+        qs = qs.filter(urgency=urgency)
+    if mine:
+        qs = qs.filter(owner=user)
+    if overdue:
+        qs = qs.filter(sla_met_at__isnull=True, sla_due_at__lt=timezone.now()).exclude(
+            status=Case.Status.CLOSED
+        )
+    return [case_out(c) for c in qs.order_by("-created_at")[offset : offset + limit]]
+
+
+@router.post("", response={201: CaseDetailOut}, summary="Intake: open a case")
+def case_create(request: HttpRequest, payload: CaseIn):
+    user: User = request.auth
+    caller = resident_get_for_user(user, payload.caller_resident_id) if payload.caller_resident_id else None
+    subject = resident_get_for_user(user, payload.subject_resident_id) if payload.subject_resident_id else None
+    place = None
+    if payload.place:
+        place = place_get_by_code(payload.place)
+        if place is None:
+            raise InvalidInput(f"未知的地点代码 {payload.place!r}", field="place")
+    case = services.case_open(
+        by=user, line=_line(payload.line), summary=payload.summary, category=payload.category,
+        urgency=payload.urgency, disposition=payload.disposition, channel=payload.channel,
+        caller_phone=payload.caller_phone, caller_name=payload.caller_name, caller_resident=caller,
+        subject_resident=subject, subject_note=payload.subject_note, place=place,
+        dispatched=payload.dispatched, close_now=payload.close_now,
+    )
+    return 201, case_detail_out(case)
+
+
+@router.get("/{case_id}", response=CaseDetailOut)
+def case_detail(request: HttpRequest, case_id: int):
+    return case_detail_out(_case(request, case_id))
+
+
+@router.post("/{case_id}/transfer", response=CaseDetailOut)
+def case_transfer(request: HttpRequest, case_id: int, payload: TransferIn):
+    to_line = _line(payload.to_line, "to_line") if payload.to_line else None
+    to_place = None
+    if payload.to_place:
+        to_place = place_get_by_code(payload.to_place)
+        if to_place is None:
+            raise InvalidInput(f"未知的地点代码 {payload.to_place!r}", field="to_place")
+    case = services.case_transfer(case=_case(request, case_id), version=payload.version, by=request.auth,
+                                  note=payload.note, to_line=to_line, to_place=to_place)
+    return case_detail_out(case)
+
+
+@router.post("/{case_id}/accept", response=CaseDetailOut)
+def case_accept(request: HttpRequest, case_id: int, payload: VersionIn):
+    case = services.case_accept(case=_case(request, case_id), version=payload.version, by=request.auth)
+    return case_detail_out(case)
+
+
+@router.post("/{case_id}/callbacks", response={201: CaseDetailOut})
+def case_callback(request: HttpRequest, case_id: int, payload: CallbackIn):
+    callback = services.case_schedule_callback(
+        case=_case(request, case_id), version=payload.version, by=request.auth, due_at=payload.due_at,
+        note=payload.note, kind=payload.kind, assignee_role=payload.assignee_role,
+    )
+    return 201, case_detail_out(callback.case)
+
+
+@router.post("/{case_id}/callbacks/{callback_id}/complete", response=CaseDetailOut)
+def case_callback_done(request: HttpRequest, case_id: int, callback_id: int, payload: CallbackDoneIn):
+    case = services.case_complete_callback(case=_case(request, case_id), version=payload.version,
+                                           by=request.auth, callback_id=callback_id, outcome=payload.outcome)
+    return case_detail_out(case)
+
+
+@router.post("/{case_id}/dispatch", response=CaseDetailOut)
+def case_dispatch(request: HttpRequest, case_id: int, payload: DispatchIn):
+    case = services.case_dispatch(case=_case(request, case_id), version=payload.version, by=request.auth,
+                                  target=payload.target, note=payload.note)
+    return case_detail_out(case)
+
+
+@router.post("/{case_id}/notes", response=CaseDetailOut)
+def case_note(request: HttpRequest, case_id: int, payload: NoteIn):
+    case = services.case_add_note(case=_case(request, case_id), version=payload.version, by=request.auth,
+                                  note=payload.note)
+    return case_detail_out(case)
+
+
+@router.post("/{case_id}/reclassify", response=CaseDetailOut)
+def case_reclassify(request: HttpRequest, case_id: int, payload: ReclassifyIn):
+    case = services.case_reclassify(
+        case=_case(request, case_id), version=payload.version, by=request.auth, category=payload.category,
+        urgency=payload.urgency, disposition=payload.disposition, reason=payload.reason,
+    )
+    return case_detail_out(case)
+
+
+@router.post("/{case_id}/resolve", response=CaseDetailOut)
+def case_resolve(request: HttpRequest, case_id: int, payload: ResolveIn):
+    case = services.case_resolve(case=_case(request, case_id), version=payload.version, by=request.auth,
+                                 resolution=payload.resolution)
+    return case_detail_out(case)
+
+
+@router.post("/{case_id}/return-visit", response=CaseDetailOut)
+def case_return_visit(request: HttpRequest, case_id: int, payload: ReturnVisitIn):
+    case = services.case_record_return_visit(case=_case(request, case_id), version=payload.version,
+                                             by=request.auth, satisfaction=payload.satisfaction,
+                                             note=payload.note)
+    return case_detail_out(case)
+
+
+@router.post("/{case_id}/close", response=CaseDetailOut)
+def case_close(request: HttpRequest, case_id: int, payload: CloseIn):
+    case = services.case_close(case=_case(request, case_id), version=payload.version, by=request.auth,
+                               note=payload.note)
+    return case_detail_out(case)
+
+
+@router.post("/{case_id}/reopen", response=CaseDetailOut)
+def case_reopen(request: HttpRequest, case_id: int, payload: ReopenIn):
+    case = services.case_reopen(case=_case(request, case_id), version=payload.version, by=request.auth,
+                                reason=payload.reason)
+    return case_detail_out(case)
+

@@ -1,0 +1,246 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Line(models.Model):
+    """A hotline (专线) with its number, staff and shifts."""
+
+    class Kind(models.TextChoices):
+        MEDICAL = "medical", "24小时医疗咨询"
+        PSYCH = "psych", "12355心理援助"
+        CITIZEN = "citizen", "12345市民热线"
+        COMMUNITY = "community", "社区暖心热线"
+        ELDERLY = "elderly", "80岁以上老人专线"
+
+    code = models.CharField(max_length=30, unique=True)
+    name = models.CharField(max_length=60)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    number = models.CharField(max_length=30, blank=True)
+    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="lines")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="lines")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Shift(models.Model):
+    """One of a line's daily shifts; a shift whose end is before its start runs past midnight."""
+
+    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="shifts")
+    name = models.CharField(max_length=20)
+    starts = models.TimeField()
+    ends = models.TimeField()
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="shifts")
+
+    class Meta:
+        ordering = ["line", "starts"]
+
+    def __str__(self) -> str:
+        return f"{self.line} · {self.name}"
+
+    def covers(self, moment) -> bool:
+        now = timezone.localtime(moment).time()
+        if self.starts <= self.ends:
+            return self.starts <= now < self.ends
+        return now >= self.starts or now < self.ends
+
+
+class Category(models.TextChoices):
+    EMERGENCY = "emergency", "急危重症"
+    MEDICAL_CONSULT = "medical_consult", "医疗咨询"
+    CARE_NAVIGATION = "care_navigation", "就医引导"
+    MEDICATION = "medication", "用药购药"
+    PSYCH_SUPPORT = "psych_support", "心理支持"
+    SUPPLIES = "supplies", "生活物资"
+    POLICY = "policy", "政策咨询"
+    VACCINATION = "vaccination", "疫苗接种"
+    TESTING = "testing", "核酸/抗原检测"
+    REPORT_CLUE = "report_clue", "线索举报"
+    COMPLAINT = "complaint", "投诉"
+    SUGGESTION = "suggestion", "建议"
+    OTHER = "other", "其他"
+
+
+class Urgency(models.TextChoices):
+    P1 = "P1", "P1 危急"
+    P2 = "P2", "P2 紧急"
+    P3 = "P3", "P3 24小时内"
+    P4 = "P4", "P4 即时答复"
+
+
+class Disposition(models.TextChoices):
+    CALL_120 = "call_120", "呼叫120"
+    FEVER_CLINIC = "fever_clinic", "引导至发热门诊"
+    DOCTOR_CALLBACK = "doctor_callback", "医生回电"
+    HOME_VISIT = "home_visit", "上门服务"
+    APPOINTMENT = "appointment", "预约就诊"
+    MEDICATION_DELIVERY = "medication_delivery", "送药上门"
+    PSYCH_COUNSELOR = "psych_counselor", "转心理咨询师"
+    COMMUNITY_TRANSFER = "community_transfer", "转社区/网格"
+    VOLUNTEER_ERRAND = "volunteer_errand", "志愿者代办"
+    ANSWER_CLOSED = "answer_closed", "当场答复办结"
+    DEPARTMENT_DISPATCH = "department_dispatch", "派发职能部门"
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "电话"
+    CHAT_GROUP = "chat_group", "安心群"
+    WEB = "web", "网页"
+    ONE_KEY_DEVICE = "one_key_device", "一键呼叫设备"
+    WALK_IN = "walk_in", "现场来访"
+
+
+class Case(models.Model):
+    """A caller's request (工单), owned by the agent who first took it until it is closed."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "处理中"
+        TRANSFERRED = "transferred", "已转办待接收"
+        AWAITING_CALLBACK = "awaiting_callback", "待回电"
+        RESOLVED = "resolved", "已办结待回访"
+        CLOSED = "closed", "已关闭"
+
+    class Satisfaction(models.TextChoices):
+        VERY_SATISFIED = "very_satisfied", "非常满意"
+        SATISFIED = "satisfied", "满意"
+        NEUTRAL = "neutral", "基本满意"
+        DISSATISFIED = "dissatisfied", "不满意"
+        UNREACHABLE = "unreachable", "回访未接通"
+
+    number = models.CharField(max_length=24, unique=True, null=True, blank=True)
+    line = models.ForeignKey(Line, on_delete=models.PROTECT, related_name="cases")
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.PHONE)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
+    caller_phone = models.CharField(max_length=20, blank=True, db_index=True)
+    caller_name = models.CharField(max_length=50, blank=True)
+    caller_resident = models.ForeignKey(
+        "people.Resident", null=True, blank=True, on_delete=models.PROTECT, related_name="cases_called"
+    )
+    subject_resident = models.ForeignKey(
+        "people.Resident", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    subject_note = models.CharField(max_length=200, blank=True, help_text="求助对象（如：来电人的邻居，78岁）")
+    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="cases")
+    summary = models.TextField(help_text="来电内容")
+    category = models.CharField(max_length=24, choices=Category.choices)
+    urgency = models.CharField(max_length=2, choices=Urgency.choices)
+    disposition = models.CharField(max_length=24, choices=Disposition.choices)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_cases")
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="handled_cases"
+    )
+    assigned_line = models.ForeignKey(
+        Line, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_cases"
+    )
+    assigned_place = models.ForeignKey(
+        "places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_cases"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sla_due_at = models.DateTimeField()
+    sla_met_at = models.DateTimeField(null=True, blank=True)
+    sla_breached_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.TextField(blank=True)
+    return_visit_at = models.DateTimeField(null=True, blank=True)
+    satisfaction = models.CharField(max_length=20, choices=Satisfaction.choices, blank=True)
+    closed_at_first_contact = models.BooleanField(default=False)
+    # Bumped by every transition; a step sent with an older version is refused (two agents, one case).
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "sla_due_at"]),
+            models.Index(fields=["owner", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"case {self.pk}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.sla_met_at is None
+            and self.status != Case.Status.CLOSED
+            and self.sla_due_at is not None
+            and self.sla_due_at < timezone.now()
+        )
+
+
+class CaseEvent(models.Model):
+    """One step in a case's append-only timeline."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", "受理"
+        RECLASSIFIED = "reclassified", "调整分级"
+        TRANSFERRED = "transferred", "转办"
+        ACCEPTED = "accepted", "接收"
+        CALLBACK_SCHEDULED = "callback_scheduled", "预约回电"
+        CONSULT_REQUESTED = "consult_requested", "会商后回复"
+        CALLBACK_COMPLETED = "callback_completed", "完成回电"
+        DISPATCHED = "dispatched", "已派出"
+        NOTED = "noted", "备注"
+        RESOLVED = "resolved", "办结"
+        RETURN_VISIT = "return_visit", "回访"
+        CLOSED = "closed", "关闭"
+        REOPENED = "reopened", "重新打开"
+        SLA_BREACHED = "sla_breached", "超时"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.kind}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("case events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("case events are append-only")
+
+
+class Callback(models.Model):
+    """A promised call back to the caller; "consult, then call back" (会商后回复) is kind CONSULT."""
+
+    class Kind(models.TextChoices):
+        CALLBACK = "callback", "回电"
+        CONSULT = "consult", "会商后回复"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="callbacks")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CALLBACK)
+    due_at = models.DateTimeField(db_index=True)
+    note = models.TextField(blank=True)
+    assignee_role = models.CharField(max_length=20, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="callbacks"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.kind} {self.due_at:%H:%M}"

@@ -1,0 +1,171 @@
+"""Reads for the hotline desk: every case query starts from what the user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from anxin.accounts.models import User
+from anxin.accounts.roles import Role
+from anxin.core.errors import NotFound
+from anxin.hotline.models import Callback, Case, Disposition, Line
+from anxin.people.models import Resident
+from anxin.people.selectors import household_members, residents_by_phone
+from anxin.places.models import Place
+from anxin.places.selectors import place_ancestors, place_duty_holders, place_within_q
+
+ACTIVE_STATUSES = (Case.Status.OPEN, Case.Status.TRANSFERRED, Case.Status.AWAITING_CALLBACK)
+
+
+def case_qs_for_user(user: User) -> QuerySet[Case]:
+    """Cases about a place the user covers, or transferred to a place the user covers."""
+    if not user.can("case.read"):
+        return Case.objects.none()
+    paths = user.covered_paths()
+    scope = place_within_q(paths, "place__path") | place_within_q(paths, "assigned_place__path")
+    qs = Case.objects.filter(scope)
+    if user.role == Role.VOLUNTEER:
+        qs = qs.filter(disposition=Disposition.VOLUNTEER_ERRAND)
+    return qs
+
+
+def case_visible_to(user: User, case: Case) -> bool:
+    if not user.can("case.read"):
+        return False
+    if user.role == Role.VOLUNTEER and case.disposition != Disposition.VOLUNTEER_ERRAND:
+        return False
+    places = [case.place] + ([case.assigned_place] if case.assigned_place_id else [])
+    return any(user.covers_path(p.path) for p in places)
+
+
+def case_get_for_user(user: User, case_id: int) -> Case:
+    case = (
+        case_qs_for_user(user)
+        .select_related("line", "place", "owner", "handler", "assigned_line", "assigned_place",
+                        "subject_resident", "caller_resident")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise NotFound("工单不存在或不在您负责的区域", field="case_id")
+    return case
+
+
+def user_can_receive(user: User, case: Case) -> bool:
+    """Whether the user belongs to the team a case was transferred to."""
+    if case.assigned_line_id is not None:
+        return case.assigned_line.members.filter(pk=user.pk).exists()
+    if case.assigned_place_id is not None:
+        return user.covers_path(case.assigned_place.path)
+    return False
+
+
+def _desk_related(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.select_related("line", "place", "owner", "handler", "assigned_line", "assigned_place")
+
+
+def case_list_mine(user: User, *, limit: int = 50) -> list[Case]:
+    """Open cases the user owns or currently handles, overdue and most urgent first."""
+    qs = case_qs_for_user(user).filter(Q(owner=user) | Q(handler=user)).exclude(status=Case.Status.CLOSED)
+    return _sorted_for_desk(_desk_related(qs)[: limit * 2])[:limit]
+
+
+def _sorted_for_desk(cases) -> list[Case]:
+    return sorted(cases, key=lambda c: (not c.is_overdue, c.urgency, c.sla_due_at))
+
+
+def case_list_line_inbox(user: User, *, limit: int = 50) -> list[Case]:
+    lines = Line.objects.filter(members=user)
+    qs = case_qs_for_user(user).filter(status=Case.Status.TRANSFERRED, assigned_line__in=lines)
+    return _sorted_for_desk(_desk_related(qs)[:limit])
+
+
+def case_list_community_inbox(user: User, *, limit: int = 50) -> list[Case]:
+    """Cases transferred to a community or grid the user covers (the grid worker's inbox)."""
+    qs = Case.objects.filter(
+        place_within_q(user.covered_paths(), "assigned_place__path"),
+        assigned_place__isnull=False,
+    ).filter(status__in=ACTIVE_STATUSES)
+    if not user.can("case.read"):
+        return []
+    return _sorted_for_desk(_desk_related(qs)[:limit])
+
+
+def case_list_overdue(user: User, *, now: datetime | None = None, limit: int = 100) -> list[Case]:
+    now = now or timezone.now()
+    qs = case_qs_for_user(user).filter(
+        sla_met_at__isnull=True, sla_due_at__lt=now, status__in=ACTIVE_STATUSES + (Case.Status.RESOLVED,)
+    )
+    return list(_desk_related(qs).order_by("urgency", "sla_due_at")[:limit])
+
+
+def callbacks_due(user: User, *, now: datetime | None = None, horizon_minutes: int = 30) -> list[Callback]:
+    """Callbacks not yet made that are due within the horizon (or late), for the user or the user's role."""
+    now = now or timezone.now()
+    cases = case_qs_for_user(user)
+    qs = Callback.objects.filter(
+        done_at__isnull=True,
+        due_at__lte=now + timedelta(minutes=horizon_minutes),
+        case__in=cases,
+    ).filter(
+        Q(assigned_to=user)
+        | Q(assigned_to__isnull=True, assignee_role=user.role)
+        | Q(assigned_to__isnull=True, assignee_role="", case__owner=user)
+    )
+    return list(qs.select_related("case", "case__line", "assigned_to").order_by("due_at")[:50])
+
+
+def case_timeline(case: Case):
+    return case.events.select_related("actor").order_by("at", "id")
+
+
+@dataclass
+class PopEntry:
+    resident: Resident
+    tags: list[str]
+    members: list[Resident]
+    grid: Place | None
+    family_doctor: User | None
+    grid_worker: User | None
+    open_cases: list[Case] = field(default_factory=list)
+    recent_cases: list[Case] = field(default_factory=list)
+
+
+def screen_pop(user: User, phone: str, *, recent: int = 5) -> list[PopEntry]:
+    """Everything an agent needs when a number rings: the residents on it, their households and cases."""
+    entries = []
+    for resident in residents_by_phone(user, phone):
+        ancestors = place_ancestors(resident.household)
+        grid = next((p for p in ancestors if p.kind == Place.Kind.GRID), None)
+        holders = place_duty_holders(resident.household)
+        cases = list(
+            case_qs_for_user(user)
+            .filter(Q(subject_resident=resident) | Q(caller_resident=resident))
+            .select_related("line")
+            .order_by("-created_at")[:20]
+        )
+        entries.append(
+            PopEntry(
+                resident=resident,
+                tags=resident.tag_labels(),
+                members=household_members(resident),
+                grid=grid,
+                family_doctor=holders.get("family_doctor"),
+                grid_worker=holders.get("grid_worker"),
+                open_cases=[c for c in cases if c.status != Case.Status.CLOSED],
+                recent_cases=[c for c in cases if c.status == Case.Status.CLOSED][:recent],
+            )
+        )
+    return entries
+
+
+def lines_on_duty(now: datetime | None = None) -> dict[int, list[User]]:
+    """{line id: staff on the shift running now}."""
+    now = now or timezone.now()
+    on_duty: dict[int, list[User]] = {}
+    for line in Line.objects.prefetch_related("shifts__members"):
+        on_duty[line.pk] = [m for s in line.shifts.all() if s.covers(now) for m in s.members.all()]
+    return on_duty

@@ -1,0 +1,387 @@
+"""Every write to a hotline case goes through one of these functions.
+
+The desk pages, the JSON API, the demo loader and background tasks all call them; none re-implements a
+step. Each step checks the caller's permission and scope, claims the case by its version (so two agents
+acting on one case cannot both win), checks the lifecycle table, writes, and appends a timeline event.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from anxin.accounts.models import User
+from anxin.core.errors import Conflict, Forbidden, InvalidInput
+from anxin.core.text import clean_text, to_halfwidth
+from anxin.hotline import lifecycle
+from anxin.hotline.models import (
+    Callback,
+    Case,
+    CaseEvent,
+    Category,
+    Channel,
+    Disposition,
+    Line,
+    Urgency,
+)
+from anxin.hotline.selectors import case_visible_to, user_can_receive
+from anxin.hotline.sla import sla_due_at, sla_met_by, sla_rules
+from anxin.people.identity import normalise_phone
+from anxin.people.models import Resident
+from anxin.places.models import Place
+
+SUMMARY_MAX = 4000
+NOTE_MAX = 2000
+TRANSFER_PLACE_KINDS = (Place.Kind.STREET, Place.Kind.COMMUNITY, Place.Kind.GRID)
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+Kind = CaseEvent.Kind
+
+
+def _choice(value: str, choices, field: str) -> str:
+    if value not in choices.values:
+        raise InvalidInput(f"未知的代码 {value!r}，可选：{', '.join(choices.values)}", field=field)
+    return value
+
+
+def normalise_caller_number(raw: str) -> str:
+    """A mobile (validated) or a landline with area code; callers ring from both."""
+    number = re.sub(r"[\s()]", "", to_halfwidth(raw or ""))
+    if not number:
+        return ""
+    if _LANDLINE.match(number):
+        return number
+    return normalise_phone(number, field="caller_phone")
+
+
+def _event(case: Case, kind: str, by: User | None, *, note: str = "", at: datetime | None = None, **data):
+    return CaseEvent.objects.create(case=case, kind=kind, actor=by, note=note, at=at or timezone.now(), data=data)
+
+
+def _note_milestone(case: Case, milestone: str, at: datetime) -> None:
+    if case.sla_met_at is None and sla_met_by(case.urgency, milestone):
+        case.sla_met_at = at
+
+
+def _schedule_sla_check(case: Case) -> None:
+    if case.sla_met_at is not None:
+        return
+    from anxin.hotline.tasks import case_sla_check
+
+    due = case.sla_due_at
+    case_id = case.pk
+    transaction.on_commit(lambda: case_sla_check.using(run_after=due).enqueue(case_id))
+
+
+@transaction.atomic
+def case_open(
+    *,
+    by: User,
+    line: Line,
+    summary: str,
+    category: str,
+    urgency: str,
+    disposition: str,
+    channel: str = Channel.PHONE,
+    caller_phone: str = "",
+    caller_name: str = "",
+    caller_resident: Resident | None = None,
+    subject_resident: Resident | None = None,
+    subject_note: str = "",
+    place: Place | None = None,
+    dispatched: bool = False,
+    close_now: bool = False,
+    now: datetime | None = None,
+) -> Case:
+    """Record a new request; the agent who takes it becomes its owner (首问负责制)."""
+    if not by.can("case.intake"):
+        raise Forbidden("当前角色不能受理工单")
+    now = now or timezone.now()
+    summary = clean_text(summary, field="summary", max_length=SUMMARY_MAX, required=True)
+    _choice(category, Category, "category")
+    _choice(urgency, Urgency, "urgency")
+    _choice(disposition, Disposition, "disposition")
+    _choice(channel, Channel, "channel")
+    if close_now and (urgency != Urgency.P4 or disposition != Disposition.ANSWER_CLOSED):
+        raise InvalidInput("只有 P4 且处置为“当场答复办结”的工单可以当场关闭", field="close_now")
+    case_place = _case_place(by, line, place, caller_resident, subject_resident)
+    case = Case.objects.create(
+        line=line,
+        channel=channel,
+        caller_phone=normalise_caller_number(caller_phone),
+        caller_name=clean_text(caller_name, field="caller_name", max_length=50),
+        caller_resident=caller_resident,
+        subject_resident=subject_resident,
+        subject_note=clean_text(subject_note, field="subject_note", max_length=200),
+        place=case_place,
+        summary=summary,
+        category=category,
+        urgency=urgency,
+        disposition=disposition,
+        owner=by,
+        handler=by,
+        created_at=now,
+        sla_due_at=sla_due_at(urgency, now),
+    )
+    case.number = f"AX{timezone.localtime(now):%Y%m%d}{case.pk:06d}"
+    _event(case, Kind.OPENED, by, at=now, category=category, urgency=urgency, disposition=disposition,
+           channel=channel, sla_rules=sla_rules().version)
+    if dispatched:
+        case.dispatched_at = now
+        _note_milestone(case, "dispatched", now)
+        _event(case, Kind.DISPATCHED, by, at=now, target="120" if disposition == Disposition.CALL_120 else "")
+    if close_now:
+        case.status = Case.Status.CLOSED
+        case.resolved_at = case.closed_at = now
+        case.closed_at_first_contact = True
+        case.resolution = summary[:200]
+        _note_milestone(case, "resolved", now)
+        _note_milestone(case, "closed", now)
+        _event(case, Kind.RESOLVED, by, at=now, note="当场答复")
+        _event(case, Kind.CLOSED, by, at=now, first_contact=True)
+    case.save()
+    _schedule_sla_check(case)
+    return case
+
+
+def _case_place(
+    by: User, line: Line, place: Place | None, caller: Resident | None, subject: Resident | None
+) -> Place:
+    for resident, field in ((subject, "subject_resident"), (caller, "caller_resident")):
+        if resident is not None and not by.covers_path(resident.household.path):
+            raise Forbidden("该居民不在您负责的区域", field=field)
+    chosen = (
+        (subject.household if subject else None) or (caller.household if caller else None) or place or line.place
+    )
+    if not by.covers_path(chosen.path):
+        raise Forbidden("该地点不在您负责的区域", field="place")
+    return chosen
+
+
+def _claim(*, case: Case, version: int, by: User, step: str) -> Case:
+    """Lock the case for this step: scope, permission, version and lifecycle, in that order."""
+    if not by.can("case.act") or not case_visible_to(by, case):
+        raise Forbidden("您无权处理该工单")
+    claimed = Case.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1)
+    if not claimed:
+        raise Conflict("工单已被他人更新，请刷新后再操作", field="version")
+    case.refresh_from_db()
+    if not lifecycle.step_allowed(step, case.status):
+        label = lifecycle.STATUS_LABELS.get(case.status, case.status)
+        raise Conflict(f"工单当前状态为“{label}”，不能执行此操作", field="status")
+    return case
+
+
+@transaction.atomic
+def case_reclassify(
+    *, case: Case, version: int, by: User, category: str, urgency: str, disposition: str, reason: str
+) -> Case:
+    _choice(category, Category, "category")
+    _choice(urgency, Urgency, "urgency")
+    _choice(disposition, Disposition, "disposition")
+    reason = clean_text(reason, field="reason", max_length=NOTE_MAX, required=True)
+    case = _claim(case=case, version=version, by=by, step="reclassify")
+    before = {"category": case.category, "urgency": case.urgency, "disposition": case.disposition}
+    case.category, case.urgency, case.disposition = category, urgency, disposition
+    case.sla_due_at = sla_due_at(urgency, case.created_at)
+    case.sla_met_at = _first_milestone_met(case)
+    case.save()
+    _event(case, Kind.RECLASSIFIED, by, note=reason, before=before,
+           after={"category": category, "urgency": urgency, "disposition": disposition})
+    _schedule_sla_check(case)
+    return case
+
+
+def _first_milestone_met(case: Case) -> datetime | None:
+    milestones = {
+        Kind.DISPATCHED: "dispatched",
+        Kind.RESOLVED: "resolved",
+        Kind.CLOSED: "closed",
+    }
+    for event in case.events.order_by("at", "id"):
+        milestone = milestones.get(event.kind)
+        if event.kind == Kind.CALLBACK_COMPLETED and event.data.get("clinician"):
+            milestone = "clinician_callback"
+        if milestone and sla_met_by(case.urgency, milestone):
+            return event.at
+    return None
+
+
+@transaction.atomic
+def case_transfer(
+    *, case: Case, version: int, by: User, note: str, to_line: Line | None = None, to_place: Place | None = None
+) -> Case:
+    """Hand a case to another line or to a community/grid team; the owner stays the first taker."""
+    if (to_line is None) == (to_place is None):
+        raise InvalidInput("请选择转办目标：一条热线或一个社区/网格", field="to")
+    if to_place is not None and to_place.kind not in TRANSFER_PLACE_KINDS:
+        raise InvalidInput("只能转办到街道、社区或网格", field="to_place")
+    note = clean_text(note, field="note", max_length=NOTE_MAX, required=True)
+    case = _claim(case=case, version=version, by=by, step="transfer")
+    case.status = Case.Status.TRANSFERRED
+    case.assigned_line, case.assigned_place, case.handler = to_line, to_place, None
+    case.save()
+    target = {"to_line": to_line.code, "to_line_name": to_line.name} if to_line else {
+        "to_place": to_place.code, "to_place_name": to_place.name}
+    _event(case, Kind.TRANSFERRED, by, note=note, **target)
+    return case
+
+
+@transaction.atomic
+def case_accept(*, case: Case, version: int, by: User) -> Case:
+    """The receiving team takes a transferred case; it now handles it, the owner still answers for it."""
+    if not user_can_receive(by, case):
+        raise Forbidden("该工单未转给您所在的热线或社区", field="case")
+    case = _claim(case=case, version=version, by=by, step="accept")
+    case.status, case.handler = Case.Status.OPEN, by
+    case.save()
+    _event(case, Kind.ACCEPTED, by)
+    return case
+
+
+@transaction.atomic
+def case_schedule_callback(
+    *,
+    case: Case,
+    version: int,
+    by: User,
+    due_at: datetime,
+    note: str = "",
+    kind: str = Callback.Kind.CALLBACK,
+    assignee_role: str = "",
+    assigned_to: User | None = None,
+    now: datetime | None = None,
+) -> Callback:
+    """Promise to call back by ``due_at``; kind CONSULT is "consult, then call back" (会商后回复)."""
+    now = now or timezone.now()
+    _choice(kind, Callback.Kind, "kind")
+    if timezone.is_naive(due_at):
+        raise InvalidInput("回电时间须带时区", field="due_at")
+    if due_at < now - timedelta(minutes=1):
+        raise InvalidInput("回电时间不能早于现在", field="due_at")
+    if due_at > now + timedelta(days=30):
+        raise InvalidInput("回电时间不能超过 30 天", field="due_at")
+    note = clean_text(note, field="note", max_length=NOTE_MAX, required=kind == Callback.Kind.CONSULT)
+    case = _claim(case=case, version=version, by=by, step="schedule_callback")
+    callback = Callback.objects.create(
+        case=case, kind=kind, due_at=due_at, note=note, assignee_role=assignee_role,
+        assigned_to=assigned_to, created_by=by, created_at=now,
+    )
+    case.status = Case.Status.AWAITING_CALLBACK
+    case.save()
+    event_kind = Kind.CONSULT_REQUESTED if kind == Callback.Kind.CONSULT else Kind.CALLBACK_SCHEDULED
+    _event(case, event_kind, by, note=note, at=now, callback=callback.pk, due_at=due_at.isoformat(),
+           assignee_role=assignee_role)
+    return callback
+
+
+@transaction.atomic
+def case_complete_callback(*, case: Case, version: int, by: User, callback_id: int, outcome: str) -> Case:
+    outcome = clean_text(outcome, field="outcome", max_length=NOTE_MAX, required=True)
+    case = _claim(case=case, version=version, by=by, step="complete_callback")
+    callback = case.callbacks.filter(pk=callback_id).first()
+    if callback is None:
+        raise InvalidInput("该工单没有这个回电任务", field="callback_id")
+    if callback.done_at is not None:
+        raise Conflict("该回电已完成", field="callback_id")
+    now = timezone.now()
+    callback.done_at, callback.done_by, callback.outcome = now, by, outcome
+    callback.save(update_fields=["done_at", "done_by", "outcome"])
+    clinician = by.role in sla_rules().clinician_roles
+    if clinician:
+        _note_milestone(case, "clinician_callback", now)
+    if not case.callbacks.filter(done_at__isnull=True).exists():
+        case.status = Case.Status.OPEN
+    case.save()
+    _event(case, Kind.CALLBACK_COMPLETED, by, note=outcome, at=now, callback=callback.pk, clinician=clinician)
+    return case
+
+
+@transaction.atomic
+def case_dispatch(*, case: Case, version: int, by: User, target: str, note: str = "") -> Case:
+    """Record that help was sent: 120 called, or the case dispatched to a department."""
+    target = clean_text(target, field="target", max_length=60, required=True)
+    note = clean_text(note, field="note", max_length=NOTE_MAX)
+    case = _claim(case=case, version=version, by=by, step="dispatch")
+    now = timezone.now()
+    case.dispatched_at = case.dispatched_at or now
+    _note_milestone(case, "dispatched", now)
+    case.save()
+    _event(case, Kind.DISPATCHED, by, note=note, at=now, target=target)
+    return case
+
+
+@transaction.atomic
+def case_add_note(*, case: Case, version: int, by: User, note: str) -> Case:
+    note = clean_text(note, field="note", max_length=NOTE_MAX, required=True)
+    case = _claim(case=case, version=version, by=by, step="note")
+    case.save()
+    _event(case, Kind.NOTED, by, note=note)
+    return case
+
+
+@transaction.atomic
+def case_resolve(*, case: Case, version: int, by: User, resolution: str) -> Case:
+    resolution = clean_text(resolution, field="resolution", max_length=NOTE_MAX, required=True)
+    case = _claim(case=case, version=version, by=by, step="resolve")
+    now = timezone.now()
+    case.status, case.resolution, case.resolved_at = Case.Status.RESOLVED, resolution, now
+    _note_milestone(case, "resolved", now)
+    case.save()
+    _event(case, Kind.RESOLVED, by, note=resolution, at=now)
+    return case
+
+
+@transaction.atomic
+def case_record_return_visit(*, case: Case, version: int, by: User, satisfaction: str, note: str = "") -> Case:
+    _choice(satisfaction, Case.Satisfaction, "satisfaction")
+    note = clean_text(note, field="note", max_length=NOTE_MAX)
+    case = _claim(case=case, version=version, by=by, step="return_visit")
+    case.return_visit_at, case.satisfaction = timezone.now(), satisfaction
+    case.save()
+    _event(case, Kind.RETURN_VISIT, by, note=note, satisfaction=satisfaction)
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: Case, version: int, by: User, note: str = "") -> Case:
+    note = clean_text(note, field="note", max_length=NOTE_MAX)
+    case = _claim(case=case, version=version, by=by, step="close")
+    if case.return_visit_at is None:
+        raise Conflict("关闭前须完成回访并记录满意度", field="return_visit")
+    now = timezone.now()
+    case.status, case.closed_at = Case.Status.CLOSED, now
+    _note_milestone(case, "closed", now)
+    case.save()
+    _event(case, Kind.CLOSED, by, note=note, at=now)
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, version: int, by: User, reason: str) -> Case:
+    reason = clean_text(reason, field="reason", max_length=NOTE_MAX, required=True)
+    case = _claim(case=case, version=version, by=by, step="reopen")
+    case.status, case.handler = Case.Status.OPEN, by
+    case.resolved_at = case.closed_at = case.return_visit_at = None
+    case.satisfaction = ""
+    case.closed_at_first_contact = False
+    case.save()
+    _event(case, Kind.REOPENED, by, note=reason)
+    return case
+
+
+@transaction.atomic
+def case_mark_sla_breach(*, case_id: int, now: datetime | None = None) -> bool:
+    """Called by the SLA task when a clock may have run out; records the breach once."""
+    now = now or timezone.now()
+    case = Case.objects.select_for_update().filter(pk=case_id).first()
+    if case is None or case.sla_met_at or case.sla_breached_at or case.status == Case.Status.CLOSED:
+        return False
+    if case.sla_due_at > now:
+        return False
+    Case.objects.filter(pk=case.pk).update(sla_breached_at=now, version=F("version") + 1)
+    _event(case, Kind.SLA_BREACHED, None, at=now, urgency=case.urgency, due_at=case.sla_due_at.isoformat())
+    return True

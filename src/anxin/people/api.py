@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from anxin.core.errors import InvalidInput
+from anxin.people.identity import normalise_phone
+from anxin.people.models import Resident
+from anxin.people.selectors import household_members, resident_get_for_user, residents_by_phone
+from anxin.people.services import resident_reveal
+
+router = Router(tags=["residents"])
+
+
+class PlaceRef(Schema):
+    code: str
+    name: str
+
+
+class ResidentOut(Schema):
+    id: int
+    name: str
+    sex: str
+    birth_date: date
+    age: int
+    id_number_masked: str
+    phone_masked: str
+    household: PlaceRef
+    tags: list[str]
+
+    @staticmethod
+    def from_resident(resident: Resident) -> ResidentOut:
+        return ResidentOut(
+            id=resident.pk,
+            name=resident.name,
+            sex=resident.sex,
+            birth_date=resident.birth_date,
+            age=resident.age(),
+            id_number_masked=resident.masked_id_number,
+            phone_masked=resident.masked_phone,
+            household=PlaceRef(code=resident.household.code, name=resident.household.name),
+            tags=resident.tags(),
+        )
+
+
+class ResidentDetailOut(ResidentOut):
+    household_members: list[ResidentOut]
+
+
+class RevealIn(Schema):
+    purpose: str = Field("", max_length=200)
+
+
+class RevealOut(Schema):
+    id_number: str
+    phone: str
+
+
+@router.get("", response=list[ResidentOut], summary="Look up residents by phone (screen pop)")
+def resident_lookup(request: HttpRequest, phone: str):
+    if len(phone) > 30:
+        raise InvalidInput("手机号过长", field="phone")
+    number = normalise_phone(phone)
+    return [ResidentOut.from_resident(r) for r in residents_by_phone(request.auth, number)]
+
+
+@router.get("/{resident_id}", response=ResidentDetailOut)
+def resident_detail(request: HttpRequest, resident_id: int):
+    resident = resident_get_for_user(request.auth, resident_id)
+    base = ResidentOut.from_resident(resident).dict()
+    members = [ResidentOut.from_resident(m) for m in household_members(resident)]
+    return ResidentDetailOut(**base, household_members=members)
+
+
+@router.post("/{resident_id}/reveal", response=RevealOut, summary="Full ID number and phone (logged)")
+def resident_reveal_api(request: HttpRequest, resident_id: int, payload: RevealIn):
+    resident = resident_get_for_user(request.auth, resident_id)
+    return resident_reveal(
+        user=request.auth, resident=resident, purpose=payload.purpose, ip=request.META.get("REMOTE_ADDR")
+    )

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from anxin.accounts.models import User
+from anxin.core.audit import access_log_write
+from anxin.core.errors import Forbidden, InvalidInput
+from anxin.core.models import AccessLog
+from anxin.core.text import clean_text
+from anxin.people.identity import normalise_phone, parse_id_number
+from anxin.people.models import Resident
+from anxin.people.tags import CONDITION_LABELS
+from anxin.places.models import Place
+
+
+@transaction.atomic
+def resident_create(
+    *,
+    name: str,
+    id_number: str,
+    household: Place,
+    phone: str = "",
+    relation: str = "",
+    chronic_conditions: list[str] | None = None,
+    pregnant_due_date: date | None = None,
+    **flags: object,
+) -> Resident:
+    info = parse_id_number(id_number)
+    if Resident.objects.filter(id_number=info.number).exists():
+        raise InvalidInput("该身份证号已登记", field="id_number")
+    if household.kind != Place.Kind.UNIT:
+        raise InvalidInput("居民须登记到具体的户（门牌）", field="household")
+    conditions = list(chronic_conditions or [])
+    unknown = [c for c in conditions if c not in CONDITION_LABELS]
+    if unknown:
+        raise InvalidInput(f"未知的慢性病代码：{', '.join(unknown)}", field="chronic_conditions")
+    return Resident.objects.create(
+        name=clean_text(name, field="name", max_length=50, required=True),
+        id_number=info.number,
+        birth_date=info.birth_date,
+        sex=info.sex,
+        phone=normalise_phone(phone) if phone else "",
+        household=household,
+        relation=clean_text(relation, field="relation", max_length=20),
+        chronic_conditions=conditions,
+        pregnant_due_date=pregnant_due_date,
+        **flags,
+    )
+
+
+def resident_reveal(*, user: User, resident: Resident, purpose: str = "", ip: str | None = None) -> dict:
+    """The unmasked ID number and phone, for a role allowed to see them; every reveal is logged."""
+    if not user.can("resident.reveal"):
+        raise Forbidden("当前角色无权查看完整身份证号和手机号")
+    access_log_write(
+        user=user, action=AccessLog.Action.REVEAL, obj=resident, fields="id_number,phone", purpose=purpose, ip=ip
+    )
+    return {"id_number": resident.id_number, "phone": resident.phone}

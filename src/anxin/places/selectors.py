@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from anxin.places.models import Place
+
+
+def place_ancestors(place: Place) -> list[Place]:
+    """The place and everything above it, nearest first."""
+    codes = place.ancestor_codes()
+    by_code = {p.code: p for p in Place.objects.filter(code__in=codes)}
+    return [by_code[c] for c in reversed(codes) if c in by_code]
+
+
+def place_within_q(paths: Iterable[str], field: str) -> Q:
+    """A filter matching rows whose place (reached by ``field``, e.g. "household__path") is inside any path."""
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(**{f"{field}__startswith": path})
+    return query
+
+
+def place_point(place: Place) -> tuple[float, float] | None:
+    """The nearest known coordinates: the place's own, else its closest ancestor's."""
+    for node in place_ancestors(place):
+        if node.lat is not None and node.lon is not None:
+            return (node.lat, node.lon)
+    return None
+
+
+def place_get_by_code(code: str) -> Place | None:
+    return Place.objects.filter(code=code).first()
+
+
+def place_duty_holders(place: Place) -> dict[str, object]:
+    """{duty: user} for the family doctor and grid worker covering a place (nearest assignment wins)."""
+    from anxin.places.models import PlaceDuty
+
+    codes = place.ancestor_codes()
+    rows = PlaceDuty.objects.filter(place__code__in=codes).select_related("user", "place")
+    depth = {code: index for index, code in enumerate(codes)}
+    holders: dict[str, tuple[int, object]] = {}
+    for row in rows:
+        level = depth[row.place.code]
+        if row.duty not in holders or level > holders[row.duty][0]:
+            holders[row.duty] = (level, row.user)
+    return {duty: user for duty, (_, user) in holders.items()}
