@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from anxin.accounts.models import ApiToken, User
 from anxin.accounts.roles import Role
@@ -65,7 +66,9 @@ def _units(parent: Place, prefix: str) -> tuple[Place, Place]:
 def world(db) -> World:
     district = make_place("440309", "龙华区", Place.Kind.DISTRICT, lat=22.69, lon=114.04)
     street = make_place("440309001", "观湖街道", Place.Kind.STREET, district)
-    community_a = make_place("440309001001", "松元厦社区", Place.Kind.COMMUNITY, street, lat=22.70, lon=114.05)
+    community_a = make_place(
+        "440309001001", "松元厦社区", Place.Kind.COMMUNITY, street, lat=22.70, lon=114.05
+    )
     community_b = make_place("440309001002", "鹭湖社区", Place.Kind.COMMUNITY, street, lat=22.72, lon=114.06)
     grid_a = make_place("440309001001G1", "松元厦第一网格", Place.Kind.GRID, community_a)
     grid_b = make_place("440309001002G1", "鹭湖第一网格", Place.Kind.GRID, community_b)
@@ -85,35 +88,90 @@ def world(db) -> World:
     PlaceDuty.objects.create(place=grid_a, user=grid_worker_a, duty=PlaceDuty.Duty.GRID_WORKER)
     PlaceDuty.objects.create(place=community_a, user=family_doctor_a, duty=PlaceDuty.Duty.FAMILY_DOCTOR)
 
-    medical_line = Line.objects.create(code="medical", name="24小时医疗咨询热线", kind=Line.Kind.MEDICAL,
-                                       number="0755-23332333", place=district)
+    medical_line = Line.objects.create(
+        code="medical",
+        name="24小时医疗咨询热线",
+        kind=Line.Kind.MEDICAL,
+        number="0755-23332333",
+        place=district,
+    )
     medical_line.members.set([agent, agent2, clinician])
-    psych_line = Line.objects.create(code="psych", name="12355心理援助热线", kind=Line.Kind.PSYCH,
-                                     number="12355", place=district)
+    psych_line = Line.objects.create(
+        code="psych", name="12355心理援助热线", kind=Line.Kind.PSYCH, number="12355", place=district
+    )
     psych_line.members.set([counsellor])
-    for name, starts, ends in (("早班", "08:00", "16:00"), ("中班", "16:00", "00:00"), ("夜班", "00:00", "08:00")):
+    for name, starts, ends in (
+        ("早班", "08:00", "16:00"),
+        ("中班", "16:00", "00:00"),
+        ("夜班", "00:00", "08:00"),
+    ):
         shift = Shift.objects.create(line=medical_line, name=name, starts=starts, ends=ends)
         shift.members.set([agent, clinician])
 
-    wang = make_resident("王建国", unit_a1, birth=date(1948, 3, 2), phone="13800138000", lives_alone=True,
-                         chronic_conditions=["hypertension"])
+    wang = make_resident(
+        "王建国",
+        unit_a1,
+        birth=date(1948, 3, 2),
+        phone="13800138000",
+        lives_alone=True,
+        chronic_conditions=["hypertension"],
+    )
     wang_wife = make_resident("李秀英", unit_a1, birth=date(1950, 6, 1), phone="13800138001", male=False)
-    baby = make_resident("王小宝", unit_a2, birth=date.today().replace(day=1), phone="13900139000")
+    baby = make_resident(
+        "王小宝", unit_a2, birth=timezone.localdate() - timedelta(days=90), phone="13900139000"
+    )
     li = make_resident("李四", unit_b1, birth=date(1985, 1, 20), phone="13700137000")
 
-    fever_clinic = Facility.objects.create(code="H1", name="龙华区人民医院", tier=Facility.Tier.DISTRICT_HOSPITAL,
-                                           place=street, lat=22.71, lon=114.05, opening_hours={"always": True})
+    fever_clinic = Facility.objects.create(
+        code="H1",
+        name="龙华区人民医院",
+        tier=Facility.Tier.DISTRICT_HOSPITAL,
+        place=street,
+        lat=22.71,
+        lon=114.05,
+        opening_hours={"always": True},
+    )
     FacilityService.objects.create(facility=fever_clinic, service=FacilityService.Service.FEVER_CLINIC)
-    fever_room = Facility.objects.create(code="C1", name="松元厦社康", tier=Facility.Tier.COMMUNITY_CENTRE,
-                                         place=community_a, lat=22.701, lon=114.051,
-                                         opening_hours={"periods": [{"open": "08:00", "close": "22:00"}]})
+    fever_room = Facility.objects.create(
+        code="C1",
+        name="松元厦社康",
+        tier=Facility.Tier.COMMUNITY_CENTRE,
+        place=community_a,
+        lat=22.701,
+        lon=114.051,
+        opening_hours={"periods": [{"open": "08:00", "close": "22:00"}]},
+    )
     FacilityService.objects.create(facility=fever_room, service=FacilityService.Service.FEVER_ROOM)
     fever_room.grids.set([grid_a])
 
     return World(
-        district, street, community_a, community_b, grid_a, grid_b, unit_a1, unit_a2, unit_b1,
-        agent, agent2, clinician, counsellor, grid_worker_a, grid_worker_b, family_doctor_a, volunteer_a,
-        command, admin, medical_line, psych_line, wang, wang_wife, baby, li, fever_clinic, fever_room,
+        district,
+        street,
+        community_a,
+        community_b,
+        grid_a,
+        grid_b,
+        unit_a1,
+        unit_a2,
+        unit_b1,
+        agent,
+        agent2,
+        clinician,
+        counsellor,
+        grid_worker_a,
+        grid_worker_b,
+        family_doctor_a,
+        volunteer_a,
+        command,
+        admin,
+        medical_line,
+        psych_line,
+        wang,
+        wang_wife,
+        baby,
+        li,
+        fever_clinic,
+        fever_room,
     )
 
 

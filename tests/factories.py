@@ -30,8 +30,9 @@ def make_user(username: str, role: str, places: list[Place], **extra) -> User:
     return user
 
 
-def make_resident(name: str, household: Place, *, birth: date, phone: str = "", male: bool = True,
-                  **extra) -> Resident:
+def make_resident(
+    name: str, household: Place, *, birth: date, phone: str = "", male: bool = True, **extra
+) -> Resident:
     return Resident.objects.create(
         name=name,
         id_number=make_id_number(birth, male=male),

@@ -36,14 +36,16 @@ def on_validation_error(request: HttpRequest, exc: ValidationError):
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError):
-    return api.create_response(request, {"detail": [{"field": "Authorization", "reason": "未认证或令牌无效"}]},
-                               status=401)
+    return api.create_response(
+        request, {"detail": [{"field": "Authorization", "reason": "未认证或令牌无效"}]}, status=401
+    )
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError):
-    return api.create_response(request, {"detail": [{"field": None, "reason": str(exc)}]},
-                               status=exc.status_code)
+    return api.create_response(
+        request, {"detail": [{"field": None, "reason": str(exc)}]}, status=exc.status_code
+    )
 
 
 @api.get("/ping", tags=["system"], summary="Trivial authenticated endpoint (baseline for benchmarks)")

@@ -37,9 +37,20 @@ def _start_worker() -> subprocess.Popen:
 
 def _gunicorn(host: str, port: int, workers: int) -> list[str]:
     return [
-        sys.executable, "-m", "gunicorn", "anxin.config.wsgi:application",
-        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
-        "--access-logfile", "-", "--log-level", "warning",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "anxin.config.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        "4",
+        "--access-logfile",
+        "-",
+        "--log-level",
+        "warning",
     ]
 
 
@@ -93,7 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-serve", action="store_true", help="load and print logins, then exit")
     demo.set_defaults(func=cmd_demo)
 
-    serve = sub.add_parser("serve", help="production server (gunicorn + whitenoise) on the configured database")
+    serve = sub.add_parser(
+        "serve", help="production server (gunicorn + whitenoise) on the configured database"
+    )
     serve.add_argument("--host", default=os.environ.get("ANXIN_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("ANXIN_PORT", "8000")))
     serve.add_argument("--workers", type=int, default=int(os.environ.get("ANXIN_WEB_WORKERS", "2")))

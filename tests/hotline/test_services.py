@@ -15,11 +15,17 @@ pytestmark = pytest.mark.django_db
 
 
 def open_case(world, **overrides):
-    fields = dict(
-        by=world.agent, line=world.medical_line, summary="老人发烧三天，38.8度", category="medical_consult",
-        urgency="P3", disposition="community_transfer", caller_phone="13800138000",
-        caller_resident=world.wang, subject_resident=world.wang,
-    )
+    fields = {
+        "by": world.agent,
+        "line": world.medical_line,
+        "summary": "老人发烧三天，38.8度",
+        "category": "medical_consult",
+        "urgency": "P3",
+        "disposition": "community_transfer",
+        "caller_phone": "13800138000",
+        "caller_resident": world.wang,
+        "subject_resident": world.wang,
+    }
     fields.update(overrides)
     return services.case_open(**fields)
 
@@ -36,8 +42,9 @@ def test_it_opens_a_case_owned_by_the_first_taker(world):
 
 def test_it_keeps_the_first_owner_after_transfer_and_accept(world):
     case = open_case(world)
-    case = services.case_transfer(case=case, version=case.version, by=world.agent, note="请网格员上门",
-                                  to_place=world.grid_a)
+    case = services.case_transfer(
+        case=case, version=case.version, by=world.agent, note="请网格员上门", to_place=world.grid_a
+    )
     assert case.status == Case.Status.TRANSFERRED
     case = services.case_accept(case=case, version=case.version, by=world.grid_worker_a)
     assert case.status == Case.Status.OPEN
@@ -47,19 +54,22 @@ def test_it_keeps_the_first_owner_after_transfer_and_accept(world):
 
 def test_it_refuses_an_accept_from_another_community(world):
     case = open_case(world)
-    case = services.case_transfer(case=case, version=case.version, by=world.agent, note="转社区",
-                                  to_place=world.grid_a)
+    case = services.case_transfer(
+        case=case, version=case.version, by=world.agent, note="转社区", to_place=world.grid_a
+    )
     with pytest.raises(Forbidden):
         services.case_accept(case=case, version=case.version, by=world.grid_worker_b)
 
 
 def test_it_transfers_between_lines_both_ways(world):
     case = open_case(world, category="psych_support", disposition="psych_counselor")
-    case = services.case_transfer(case=case, version=case.version, by=world.agent, note="情绪焦虑",
-                                  to_line=world.psych_line)
+    case = services.case_transfer(
+        case=case, version=case.version, by=world.agent, note="情绪焦虑", to_line=world.psych_line
+    )
     case = services.case_accept(case=case, version=case.version, by=world.counsellor)
-    case = services.case_transfer(case=case, version=case.version, by=world.counsellor, note="需医生评估",
-                                  to_line=world.medical_line)
+    case = services.case_transfer(
+        case=case, version=case.version, by=world.counsellor, note="需医生评估", to_line=world.medical_line
+    )
     case = services.case_accept(case=case, version=case.version, by=world.clinician)
     assert case.handler == world.clinician
     assert case.owner == world.agent
@@ -88,8 +98,9 @@ def test_it_requires_a_return_visit_before_closing(world):
     with pytest.raises(Conflict):
         services.case_close(case=case, version=case.version, by=world.agent)
     case.refresh_from_db()
-    case = services.case_record_return_visit(case=case, version=case.version, by=world.agent,
-                                             satisfaction="satisfied")
+    case = services.case_record_return_visit(
+        case=case, version=case.version, by=world.agent, satisfaction="satisfied"
+    )
     case = services.case_close(case=case, version=case.version, by=world.agent)
     assert case.status == Case.Status.CLOSED
     kinds = list(case.events.values_list("kind", flat=True))
@@ -99,8 +110,9 @@ def test_it_requires_a_return_visit_before_closing(world):
 def test_it_reopens_a_closed_case_and_needs_a_new_return_visit(world):
     case = open_case(world)
     case = services.case_resolve(case=case, version=case.version, by=world.agent, resolution="处理完毕")
-    case = services.case_record_return_visit(case=case, version=case.version, by=world.agent,
-                                             satisfaction="dissatisfied")
+    case = services.case_record_return_visit(
+        case=case, version=case.version, by=world.agent, satisfaction="dissatisfied"
+    )
     case = services.case_close(case=case, version=case.version, by=world.agent)
     case = services.case_reopen(case=case, version=case.version, by=world.agent, reason="居民反映未解决")
     assert case.status == Case.Status.OPEN
@@ -110,23 +122,39 @@ def test_it_reopens_a_closed_case_and_needs_a_new_return_visit(world):
 def test_it_schedules_a_consult_then_callback(world):
     case = open_case(world, urgency="P2", disposition="doctor_callback")
     callback = services.case_schedule_callback(
-        case=case, version=case.version, by=world.agent, kind=Callback.Kind.CONSULT,
-        due_at=timezone.now() + timedelta(minutes=8), note="与专家会商用药", assignee_role="clinician",
+        case=case,
+        version=case.version,
+        by=world.agent,
+        kind=Callback.Kind.CONSULT,
+        due_at=timezone.now() + timedelta(minutes=8),
+        note="与专家会商用药",
+        assignee_role="clinician",
     )
     case = callback.case
     assert case.status == Case.Status.AWAITING_CALLBACK
-    case = services.case_complete_callback(case=case, version=case.version, by=world.clinician,
-                                           callback_id=callback.pk, outcome="建议继续服药观察")
+    case = services.case_complete_callback(
+        case=case,
+        version=case.version,
+        by=world.clinician,
+        callback_id=callback.pk,
+        outcome="建议继续服药观察",
+    )
     assert case.status == Case.Status.OPEN
     assert case.sla_met_at is not None
 
 
 def test_a_callback_by_an_agent_does_not_meet_the_p2_clinician_clock(world):
     case = open_case(world, urgency="P2", disposition="doctor_callback")
-    callback = services.case_schedule_callback(case=case, version=case.version, by=world.agent,
-                                               due_at=timezone.now() + timedelta(minutes=5))
-    case = services.case_complete_callback(case=callback.case, version=callback.case.version, by=world.agent,
-                                           callback_id=callback.pk, outcome="已回电")
+    callback = services.case_schedule_callback(
+        case=case, version=case.version, by=world.agent, due_at=timezone.now() + timedelta(minutes=5)
+    )
+    case = services.case_complete_callback(
+        case=callback.case,
+        version=callback.case.version,
+        by=world.agent,
+        callback_id=callback.pk,
+        outcome="已回电",
+    )
     assert case.sla_met_at is None
 
 
@@ -150,8 +178,15 @@ def test_it_records_an_sla_breach_once(world):
 
 def test_reclassifying_restarts_the_clock_from_intake(world):
     case = open_case(world)
-    case = services.case_reclassify(case=case, version=case.version, by=world.clinician, category="emergency",
-                                    urgency="P1", disposition="call_120", reason="血氧 88")
+    case = services.case_reclassify(
+        case=case,
+        version=case.version,
+        by=world.clinician,
+        category="emergency",
+        urgency="P1",
+        disposition="call_120",
+        reason="血氧 88",
+    )
     assert case.sla_due_at == case.created_at + timedelta(minutes=2)
 
 

@@ -17,7 +17,9 @@ def login_view(request):
     if request.method == "POST":
         username = request.POST.get("username", "").strip()[:150]
         try:
-            user = user_authenticate(request=request, username=username, password=request.POST.get("password", ""))
+            user = user_authenticate(
+                request=request, username=username, password=request.POST.get("password", "")
+            )
         except DomainError as exc:
             error = exc.reason
         else:
@@ -27,7 +29,10 @@ def login_view(request):
             return redirect("hotline:workbench")
     status = 200 if error is None else 400
     return render(
-        request, "accounts/login.html", {"error": error, "username": username, "next": next_url}, status=status
+        request,
+        "accounts/login.html",
+        {"error": error, "username": username, "next": next_url},
+        status=status,
     )
 
 

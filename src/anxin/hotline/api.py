@@ -91,33 +91,69 @@ def _ref(obj) -> Ref | None:
 
 
 def case_out(case: Case) -> CaseOut:
-    state = sla_state(due_at=case.sla_due_at, met_at=case.sla_met_at,
-                      closed=case.status == Case.Status.CLOSED, now=timezone.now())
+    state = sla_state(
+        due_at=case.sla_due_at,
+        met_at=case.sla_met_at,
+        closed=case.status == Case.Status.CLOSED,
+        now=timezone.now(),
+    )
     return CaseOut(
-        id=case.pk, number=case.number or "", status=case.status, line=_ref(case.line), channel=case.channel,
-        category=case.category, urgency=case.urgency, disposition=case.disposition, summary=case.summary,
-        caller_phone_masked=mask_phone(case.caller_phone), caller_name=case.caller_name,
-        caller_resident_id=case.caller_resident_id, subject_resident_id=case.subject_resident_id,
-        subject_note=case.subject_note, place=_ref(case.place), owner=case.owner.username,
+        id=case.pk,
+        number=case.number or "",
+        status=case.status,
+        line=_ref(case.line),
+        channel=case.channel,
+        category=case.category,
+        urgency=case.urgency,
+        disposition=case.disposition,
+        summary=case.summary,
+        caller_phone_masked=mask_phone(case.caller_phone),
+        caller_name=case.caller_name,
+        caller_resident_id=case.caller_resident_id,
+        subject_resident_id=case.subject_resident_id,
+        subject_note=case.subject_note,
+        place=_ref(case.place),
+        owner=case.owner.username,
         handler=case.handler.username if case.handler else None,
-        assigned_line=_ref(case.assigned_line), assigned_place=_ref(case.assigned_place),
-        created_at=case.created_at, resolved_at=case.resolved_at, closed_at=case.closed_at,
+        assigned_line=_ref(case.assigned_line),
+        assigned_place=_ref(case.assigned_place),
+        created_at=case.created_at,
+        resolved_at=case.resolved_at,
+        closed_at=case.closed_at,
         satisfaction=case.satisfaction,
-        sla=SlaOut(due_at=state.due_at, met_at=state.met_at, breached_at=case.sla_breached_at,
-                   overdue=state.overdue, seconds_left=state.seconds_left),
+        sla=SlaOut(
+            due_at=state.due_at,
+            met_at=state.met_at,
+            breached_at=case.sla_breached_at,
+            overdue=state.overdue,
+            seconds_left=state.seconds_left,
+        ),
         version=case.version,
     )
 
 
 def case_detail_out(case: Case) -> CaseDetailOut:
     events = [
-        EventOut(kind=e.kind, label=e.get_kind_display(), actor=e.actor.username if e.actor else None,
-                 at=e.at, note=e.note, data=e.data)
+        EventOut(
+            kind=e.kind,
+            label=e.get_kind_display(),
+            actor=e.actor.username if e.actor else None,
+            at=e.at,
+            note=e.note,
+            data=e.data,
+        )
         for e in case_timeline(case)
     ]
     callbacks = [
-        CallbackOut(id=c.pk, kind=c.kind, due_at=c.due_at, note=c.note, assignee_role=c.assignee_role,
-                    done_at=c.done_at, outcome=c.outcome)
+        CallbackOut(
+            id=c.pk,
+            kind=c.kind,
+            due_at=c.due_at,
+            note=c.note,
+            assignee_role=c.assignee_role,
+            done_at=c.done_at,
+            outcome=c.outcome,
+        )
         for c in case.callbacks.all()
     ]
     return CaseDetailOut(**case_out(case).dict(), events=events, callbacks=callbacks)
@@ -220,8 +256,9 @@ def case_list(
     if status and status not in Case.Status.values:
         raise InvalidInput(f"未知的状态 {status!r}", field="status")
     user: User = request.auth
-    qs = case_qs_for_user(user).select_related("line", "place", "owner", "handler", "assigned_line",
-                                                "assigned_place")
+    qs = case_qs_for_user(user).select_related(
+        "line", "place", "owner", "handler", "assigned_line", "assigned_place"
+    )
     if status:
         qs = qs.filter(status=status)
     if urgency:
@@ -239,18 +276,30 @@ def case_list(
 def case_create(request: HttpRequest, payload: CaseIn):
     user: User = request.auth
     caller = resident_get_for_user(user, payload.caller_resident_id) if payload.caller_resident_id else None
-    subject = resident_get_for_user(user, payload.subject_resident_id) if payload.subject_resident_id else None
+    subject = (
+        resident_get_for_user(user, payload.subject_resident_id) if payload.subject_resident_id else None
+    )
     place = None
     if payload.place:
         place = place_get_by_code(payload.place)
         if place is None:
             raise InvalidInput(f"未知的地点代码 {payload.place!r}", field="place")
     case = services.case_open(
-        by=user, line=_line(payload.line), summary=payload.summary, category=payload.category,
-        urgency=payload.urgency, disposition=payload.disposition, channel=payload.channel,
-        caller_phone=payload.caller_phone, caller_name=payload.caller_name, caller_resident=caller,
-        subject_resident=subject, subject_note=payload.subject_note, place=place,
-        dispatched=payload.dispatched, close_now=payload.close_now,
+        by=user,
+        line=_line(payload.line),
+        summary=payload.summary,
+        category=payload.category,
+        urgency=payload.urgency,
+        disposition=payload.disposition,
+        channel=payload.channel,
+        caller_phone=payload.caller_phone,
+        caller_name=payload.caller_name,
+        caller_resident=caller,
+        subject_resident=subject,
+        subject_note=payload.subject_note,
+        place=place,
+        dispatched=payload.dispatched,
+        close_now=payload.close_now,
     )
     return 201, case_detail_out(case)
 
@@ -268,8 +317,14 @@ def case_transfer(request: HttpRequest, case_id: int, payload: TransferIn):
         to_place = place_get_by_code(payload.to_place)
         if to_place is None:
             raise InvalidInput(f"未知的地点代码 {payload.to_place!r}", field="to_place")
-    case = services.case_transfer(case=_case(request, case_id), version=payload.version, by=request.auth,
-                                  note=payload.note, to_line=to_line, to_place=to_place)
+    case = services.case_transfer(
+        case=_case(request, case_id),
+        version=payload.version,
+        by=request.auth,
+        note=payload.note,
+        to_line=to_line,
+        to_place=to_place,
+    )
     return case_detail_out(case)
 
 
@@ -282,67 +337,94 @@ def case_accept(request: HttpRequest, case_id: int, payload: VersionIn):
 @router.post("/{case_id}/callbacks", response={201: CaseDetailOut})
 def case_callback(request: HttpRequest, case_id: int, payload: CallbackIn):
     callback = services.case_schedule_callback(
-        case=_case(request, case_id), version=payload.version, by=request.auth, due_at=payload.due_at,
-        note=payload.note, kind=payload.kind, assignee_role=payload.assignee_role,
+        case=_case(request, case_id),
+        version=payload.version,
+        by=request.auth,
+        due_at=payload.due_at,
+        note=payload.note,
+        kind=payload.kind,
+        assignee_role=payload.assignee_role,
     )
     return 201, case_detail_out(callback.case)
 
 
 @router.post("/{case_id}/callbacks/{callback_id}/complete", response=CaseDetailOut)
 def case_callback_done(request: HttpRequest, case_id: int, callback_id: int, payload: CallbackDoneIn):
-    case = services.case_complete_callback(case=_case(request, case_id), version=payload.version,
-                                           by=request.auth, callback_id=callback_id, outcome=payload.outcome)
+    case = services.case_complete_callback(
+        case=_case(request, case_id),
+        version=payload.version,
+        by=request.auth,
+        callback_id=callback_id,
+        outcome=payload.outcome,
+    )
     return case_detail_out(case)
 
 
 @router.post("/{case_id}/dispatch", response=CaseDetailOut)
 def case_dispatch(request: HttpRequest, case_id: int, payload: DispatchIn):
-    case = services.case_dispatch(case=_case(request, case_id), version=payload.version, by=request.auth,
-                                  target=payload.target, note=payload.note)
+    case = services.case_dispatch(
+        case=_case(request, case_id),
+        version=payload.version,
+        by=request.auth,
+        target=payload.target,
+        note=payload.note,
+    )
     return case_detail_out(case)
 
 
 @router.post("/{case_id}/notes", response=CaseDetailOut)
 def case_note(request: HttpRequest, case_id: int, payload: NoteIn):
-    case = services.case_add_note(case=_case(request, case_id), version=payload.version, by=request.auth,
-                                  note=payload.note)
+    case = services.case_add_note(
+        case=_case(request, case_id), version=payload.version, by=request.auth, note=payload.note
+    )
     return case_detail_out(case)
 
 
 @router.post("/{case_id}/reclassify", response=CaseDetailOut)
 def case_reclassify(request: HttpRequest, case_id: int, payload: ReclassifyIn):
     case = services.case_reclassify(
-        case=_case(request, case_id), version=payload.version, by=request.auth, category=payload.category,
-        urgency=payload.urgency, disposition=payload.disposition, reason=payload.reason,
+        case=_case(request, case_id),
+        version=payload.version,
+        by=request.auth,
+        category=payload.category,
+        urgency=payload.urgency,
+        disposition=payload.disposition,
+        reason=payload.reason,
     )
     return case_detail_out(case)
 
 
 @router.post("/{case_id}/resolve", response=CaseDetailOut)
 def case_resolve(request: HttpRequest, case_id: int, payload: ResolveIn):
-    case = services.case_resolve(case=_case(request, case_id), version=payload.version, by=request.auth,
-                                 resolution=payload.resolution)
+    case = services.case_resolve(
+        case=_case(request, case_id), version=payload.version, by=request.auth, resolution=payload.resolution
+    )
     return case_detail_out(case)
 
 
 @router.post("/{case_id}/return-visit", response=CaseDetailOut)
 def case_return_visit(request: HttpRequest, case_id: int, payload: ReturnVisitIn):
-    case = services.case_record_return_visit(case=_case(request, case_id), version=payload.version,
-                                             by=request.auth, satisfaction=payload.satisfaction,
-                                             note=payload.note)
+    case = services.case_record_return_visit(
+        case=_case(request, case_id),
+        version=payload.version,
+        by=request.auth,
+        satisfaction=payload.satisfaction,
+        note=payload.note,
+    )
     return case_detail_out(case)
 
 
 @router.post("/{case_id}/close", response=CaseDetailOut)
 def case_close(request: HttpRequest, case_id: int, payload: CloseIn):
-    case = services.case_close(case=_case(request, case_id), version=payload.version, by=request.auth,
-                               note=payload.note)
+    case = services.case_close(
+        case=_case(request, case_id), version=payload.version, by=request.auth, note=payload.note
+    )
     return case_detail_out(case)
 
 
 @router.post("/{case_id}/reopen", response=CaseDetailOut)
 def case_reopen(request: HttpRequest, case_id: int, payload: ReopenIn):
-    case = services.case_reopen(case=_case(request, case_id), version=payload.version, by=request.auth,
-                                reason=payload.reason)
+    case = services.case_reopen(
+        case=_case(request, case_id), version=payload.version, by=request.auth, reason=payload.reason
+    )
     return case_detail_out(case)
-

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-OPEN, TRANSFERRED, AWAITING, RESOLVED, CLOSED = "open", "transferred", "awaiting_callback", "resolved", "closed"
+OPEN, TRANSFERRED, AWAITING, RESOLVED, CLOSED = (
+    "open",
+    "transferred",
+    "awaiting_callback",
+    "resolved",
+    "closed",
+)
 ACTIVE = frozenset({OPEN, TRANSFERRED, AWAITING})
 
 # step -> (statuses it may start from, status it leads to; None keeps the status)

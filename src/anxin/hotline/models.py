@@ -125,7 +125,9 @@ class Case(models.Model):
     subject_resident = models.ForeignKey(
         "people.Resident", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
-    subject_note = models.CharField(max_length=200, blank=True, help_text="求助对象（如：来电人的邻居，78岁）")
+    subject_note = models.CharField(
+        max_length=200, blank=True, help_text="求助对象（如：来电人的邻居，78岁）"
+    )
     place = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="cases")
     summary = models.TextField(help_text="来电内容")
     category = models.CharField(max_length=24, choices=Category.choices)
@@ -133,7 +135,11 @@ class Case(models.Model):
     disposition = models.CharField(max_length=24, choices=Disposition.choices)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_cases")
     handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="handled_cases"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_cases",
     )
     assigned_line = models.ForeignKey(
         Line, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_cases"

@@ -44,8 +44,16 @@ def case_visible_to(user: User, case: Case) -> bool:
 def case_get_for_user(user: User, case_id: int) -> Case:
     case = (
         case_qs_for_user(user)
-        .select_related("line", "place", "owner", "handler", "assigned_line", "assigned_place",
-                        "subject_resident", "caller_resident")
+        .select_related(
+            "line",
+            "place",
+            "owner",
+            "handler",
+            "assigned_line",
+            "assigned_place",
+            "subject_resident",
+            "caller_resident",
+        )
         .filter(pk=case_id)
         .first()
     )

@@ -58,7 +58,9 @@ def normalise_caller_number(raw: str) -> str:
 
 
 def _event(case: Case, kind: str, by: User | None, *, note: str = "", at: datetime | None = None, **data):
-    return CaseEvent.objects.create(case=case, kind=kind, actor=by, note=note, at=at or timezone.now(), data=data)
+    return CaseEvent.objects.create(
+        case=case, kind=kind, actor=by, note=note, at=at or timezone.now(), data=data
+    )
 
 
 def _note_milestone(case: Case, milestone: str, at: datetime) -> None:
@@ -127,8 +129,17 @@ def case_open(
         sla_due_at=sla_due_at(urgency, now),
     )
     case.number = f"AX{timezone.localtime(now):%Y%m%d}{case.pk:06d}"
-    _event(case, Kind.OPENED, by, at=now, category=category, urgency=urgency, disposition=disposition,
-           channel=channel, sla_rules=sla_rules().version)
+    _event(
+        case,
+        Kind.OPENED,
+        by,
+        at=now,
+        category=category,
+        urgency=urgency,
+        disposition=disposition,
+        channel=channel,
+        sla_rules=sla_rules().version,
+    )
     if dispatched:
         case.dispatched_at = now
         _note_milestone(case, "dispatched", now)
@@ -154,7 +165,10 @@ def _case_place(
         if resident is not None and not by.covers_path(resident.household.path):
             raise Forbidden("该居民不在您负责的区域", field=field)
     chosen = (
-        (subject.household if subject else None) or (caller.household if caller else None) or place or line.place
+        (subject.household if subject else None)
+        or (caller.household if caller else None)
+        or place
+        or line.place
     )
     if not by.covers_path(chosen.path):
         raise Forbidden("该地点不在您负责的区域", field="place")
@@ -189,8 +203,14 @@ def case_reclassify(
     case.sla_due_at = sla_due_at(urgency, case.created_at)
     case.sla_met_at = _first_milestone_met(case)
     case.save()
-    _event(case, Kind.RECLASSIFIED, by, note=reason, before=before,
-           after={"category": category, "urgency": urgency, "disposition": disposition})
+    _event(
+        case,
+        Kind.RECLASSIFIED,
+        by,
+        note=reason,
+        before=before,
+        after={"category": category, "urgency": urgency, "disposition": disposition},
+    )
     _schedule_sla_check(case)
     return case
 
@@ -212,7 +232,13 @@ def _first_milestone_met(case: Case) -> datetime | None:
 
 @transaction.atomic
 def case_transfer(
-    *, case: Case, version: int, by: User, note: str, to_line: Line | None = None, to_place: Place | None = None
+    *,
+    case: Case,
+    version: int,
+    by: User,
+    note: str,
+    to_line: Line | None = None,
+    to_place: Place | None = None,
 ) -> Case:
     """Hand a case to another line or to a community/grid team; the owner stays the first taker."""
     if (to_line is None) == (to_place is None):
@@ -224,8 +250,11 @@ def case_transfer(
     case.status = Case.Status.TRANSFERRED
     case.assigned_line, case.assigned_place, case.handler = to_line, to_place, None
     case.save()
-    target = {"to_line": to_line.code, "to_line_name": to_line.name} if to_line else {
-        "to_place": to_place.code, "to_place_name": to_place.name}
+    target = (
+        {"to_line": to_line.code, "to_line_name": to_line.name}
+        if to_line
+        else {"to_place": to_place.code, "to_place_name": to_place.name}
+    )
     _event(case, Kind.TRANSFERRED, by, note=note, **target)
     return case
 
@@ -267,14 +296,28 @@ def case_schedule_callback(
     note = clean_text(note, field="note", max_length=NOTE_MAX, required=kind == Callback.Kind.CONSULT)
     case = _claim(case=case, version=version, by=by, step="schedule_callback")
     callback = Callback.objects.create(
-        case=case, kind=kind, due_at=due_at, note=note, assignee_role=assignee_role,
-        assigned_to=assigned_to, created_by=by, created_at=now,
+        case=case,
+        kind=kind,
+        due_at=due_at,
+        note=note,
+        assignee_role=assignee_role,
+        assigned_to=assigned_to,
+        created_by=by,
+        created_at=now,
     )
     case.status = Case.Status.AWAITING_CALLBACK
     case.save()
     event_kind = Kind.CONSULT_REQUESTED if kind == Callback.Kind.CONSULT else Kind.CALLBACK_SCHEDULED
-    _event(case, event_kind, by, note=note, at=now, callback=callback.pk, due_at=due_at.isoformat(),
-           assignee_role=assignee_role)
+    _event(
+        case,
+        event_kind,
+        by,
+        note=note,
+        at=now,
+        callback=callback.pk,
+        due_at=due_at.isoformat(),
+        assignee_role=assignee_role,
+    )
     return callback
 
 
@@ -336,7 +379,9 @@ def case_resolve(*, case: Case, version: int, by: User, resolution: str) -> Case
 
 
 @transaction.atomic
-def case_record_return_visit(*, case: Case, version: int, by: User, satisfaction: str, note: str = "") -> Case:
+def case_record_return_visit(
+    *, case: Case, version: int, by: User, satisfaction: str, note: str = ""
+) -> Case:
     _choice(satisfaction, Case.Satisfaction, "satisfaction")
     note = clean_text(note, field="note", max_length=NOTE_MAX)
     case = _claim(case=case, version=version, by=by, step="return_visit")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 from anxin.core.errors import InvalidInput
 from anxin.core.text import to_halfwidth
@@ -21,6 +21,14 @@ class IdInfo:
     birth_date: date
     sex: str  # "M" or "F"
     area_code: str
+
+
+CHINA_STANDARD_TIME = timezone(timedelta(hours=8))
+
+
+def _today() -> date:
+    # Dates in an ID number are China Standard Time dates.
+    return datetime.now(CHINA_STANDARD_TIME).date()
 
 
 def id_check_char(first17: str) -> str:
@@ -44,7 +52,7 @@ def parse_id_number(raw: str, *, field: str = "id_number", today: date | None = 
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
         raise InvalidInput("身份证号中的出生日期不存在", field=field) from exc
-    if birth.year < 1880 or birth > (today or date.today()):
+    if birth.year < 1880 or birth > (today or _today()):
         raise InvalidInput("身份证号中的出生日期不合理", field=field)
     expected = id_check_char(number[:17])
     if number[17] != expected:

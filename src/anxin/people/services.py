@@ -55,6 +55,11 @@ def resident_reveal(*, user: User, resident: Resident, purpose: str = "", ip: st
     if not user.can("resident.reveal"):
         raise Forbidden("当前角色无权查看完整身份证号和手机号")
     access_log_write(
-        user=user, action=AccessLog.Action.REVEAL, obj=resident, fields="id_number,phone", purpose=purpose, ip=ip
+        user=user,
+        action=AccessLog.Action.REVEAL,
+        obj=resident,
+        fields="id_number,phone",
+        purpose=purpose,
+        ip=ip,
     )
     return {"id_number": resident.id_number, "phone": resident.phone}

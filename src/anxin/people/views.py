@@ -16,7 +16,11 @@ def resident_detail(request, resident_id: int):
     return render(
         request,
         "people/resident.html",
-        {"resident": resident, "members": household_members(resident), "can_reveal": request.user.can("resident.reveal")},
+        {
+            "resident": resident,
+            "members": household_members(resident),
+            "can_reveal": request.user.can("resident.reveal"),
+        },
     )
 
 
@@ -26,7 +30,9 @@ def resident_detail(request, resident_id: int):
 def resident_reveal_view(request, resident_id: int):
     resident = resident_get_for_user(request.user, resident_id)
     full = resident_reveal(
-        user=request.user, resident=resident, purpose=request.POST.get("purpose", ""),
+        user=request.user,
+        resident=resident,
+        purpose=request.POST.get("purpose", ""),
         ip=request.META.get("REMOTE_ADDR"),
     )
     return render(request, "people/_revealed.html", {"resident": resident, "full": full})

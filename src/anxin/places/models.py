@@ -22,7 +22,9 @@ class Place(models.Model):
     code = models.CharField(max_length=40, unique=True)
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     path = models.CharField(max_length=400, db_index=True, editable=False)
     # A village is rural: its grid is served by a village clinic and referral goes to the township.
     is_rural = models.BooleanField(default=False)

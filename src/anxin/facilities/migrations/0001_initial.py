@@ -5,44 +5,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('places', '0001_initial'),
+        ("places", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Facility',
+            name="Facility",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('tier', models.CharField(choices=[('village_clinic', '村卫生室'), ('township_centre', '乡镇卫生院'), ('community_centre', '社区卫生服务中心'), ('clinic', '诊所/门诊部'), ('district_hospital', '区/县医院'), ('tertiary_hospital', '三级医院')], max_length=24)),
-                ('address', models.CharField(blank=True, max_length=200)),
-                ('phone', models.CharField(blank=True, max_length=30)),
-                ('lat', models.FloatField(blank=True, null=True)),
-                ('lon', models.FloatField(blank=True, null=True)),
-                ('opening_hours', models.JSONField(blank=True, default=dict, help_text='see anxin.facilities.hours')),
-                ('grids', models.ManyToManyField(blank=True, related_name='served_by', to='places.place')),
-                ('place', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='facilities', to='places.place')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "tier",
+                    models.CharField(
+                        choices=[
+                            ("village_clinic", "村卫生室"),
+                            ("township_centre", "乡镇卫生院"),
+                            ("community_centre", "社区卫生服务中心"),
+                            ("clinic", "诊所/门诊部"),
+                            ("district_hospital", "区/县医院"),
+                            ("tertiary_hospital", "三级医院"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200)),
+                ("phone", models.CharField(blank=True, max_length=30)),
+                ("lat", models.FloatField(blank=True, null=True)),
+                ("lon", models.FloatField(blank=True, null=True)),
+                (
+                    "opening_hours",
+                    models.JSONField(blank=True, default=dict, help_text="see anxin.facilities.hours"),
+                ),
+                ("grids", models.ManyToManyField(blank=True, related_name="served_by", to="places.place")),
+                (
+                    "place",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="facilities",
+                        to="places.place",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'facilities',
-                'ordering': ['code'],
+                "verbose_name_plural": "facilities",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='FacilityService',
+            name="FacilityService",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('service', models.CharField(choices=[('fever_clinic', '发热门诊'), ('fever_room', '发热诊室'), ('paediatrics', '儿科'), ('obstetrics', '产科'), ('dialysis', '血液透析'), ('icu', '重症监护'), ('ems_station', '120急救站')], max_length=20)),
-                ('facility', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='services', to='facilities.facility')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "service",
+                    models.CharField(
+                        choices=[
+                            ("fever_clinic", "发热门诊"),
+                            ("fever_room", "发热诊室"),
+                            ("paediatrics", "儿科"),
+                            ("obstetrics", "产科"),
+                            ("dialysis", "血液透析"),
+                            ("icu", "重症监护"),
+                            ("ems_station", "120急救站"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "facility",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="services",
+                        to="facilities.facility",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['service'], name='facilities__service_197af9_idx')],
-                'constraints': [models.UniqueConstraint(fields=('facility', 'service'), name='facility_service_once')],
+                "indexes": [models.Index(fields=["service"], name="facilities__service_197af9_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("facility", "service"), name="facility_service_once")
+                ],
             },
         ),
     ]

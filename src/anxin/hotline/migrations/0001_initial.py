@@ -7,133 +7,408 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
-        ('places', '0001_initial'),
+        ("people", "0001_initial"),
+        ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(blank=True, max_length=24, null=True, unique=True)),
-                ('channel', models.CharField(choices=[('phone', '电话'), ('chat_group', '安心群'), ('web', '网页'), ('one_key_device', '一键呼叫设备'), ('walk_in', '现场来访')], default='phone', max_length=20)),
-                ('status', models.CharField(choices=[('open', '处理中'), ('transferred', '已转办待接收'), ('awaiting_callback', '待回电'), ('resolved', '已办结待回访'), ('closed', '已关闭')], db_index=True, default='open', max_length=20)),
-                ('caller_phone', models.CharField(blank=True, db_index=True, max_length=20)),
-                ('caller_name', models.CharField(blank=True, max_length=50)),
-                ('subject_note', models.CharField(blank=True, help_text='求助对象（如：来电人的邻居，78岁）', max_length=200)),
-                ('summary', models.TextField(help_text='来电内容')),
-                ('category', models.CharField(choices=[('emergency', '急危重症'), ('medical_consult', '医疗咨询'), ('care_navigation', '就医引导'), ('medication', '用药购药'), ('psych_support', '心理支持'), ('supplies', '生活物资'), ('policy', '政策咨询'), ('vaccination', '疫苗接种'), ('testing', '核酸/抗原检测'), ('report_clue', '线索举报'), ('complaint', '投诉'), ('suggestion', '建议'), ('other', '其他')], max_length=24)),
-                ('urgency', models.CharField(choices=[('P1', 'P1 危急'), ('P2', 'P2 紧急'), ('P3', 'P3 24小时内'), ('P4', 'P4 即时答复')], max_length=2)),
-                ('disposition', models.CharField(choices=[('call_120', '呼叫120'), ('fever_clinic', '引导至发热门诊'), ('doctor_callback', '医生回电'), ('home_visit', '上门服务'), ('appointment', '预约就诊'), ('medication_delivery', '送药上门'), ('psych_counselor', '转心理咨询师'), ('community_transfer', '转社区/网格'), ('volunteer_errand', '志愿者代办'), ('answer_closed', '当场答复办结'), ('department_dispatch', '派发职能部门')], max_length=24)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('sla_due_at', models.DateTimeField()),
-                ('sla_met_at', models.DateTimeField(blank=True, null=True)),
-                ('sla_breached_at', models.DateTimeField(blank=True, null=True)),
-                ('dispatched_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('resolution', models.TextField(blank=True)),
-                ('return_visit_at', models.DateTimeField(blank=True, null=True)),
-                ('satisfaction', models.CharField(blank=True, choices=[('very_satisfied', '非常满意'), ('satisfied', '满意'), ('neutral', '基本满意'), ('dissatisfied', '不满意'), ('unreachable', '回访未接通')], max_length=20)),
-                ('closed_at_first_contact', models.BooleanField(default=False)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('assigned_place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_cases', to='places.place')),
-                ('caller_resident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases_called', to='people.resident')),
-                ('handler', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='handled_cases', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owned_cases', to=settings.AUTH_USER_MODEL)),
-                ('place', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='places.place')),
-                ('subject_resident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='people.resident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(blank=True, max_length=24, null=True, unique=True)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("phone", "电话"),
+                            ("chat_group", "安心群"),
+                            ("web", "网页"),
+                            ("one_key_device", "一键呼叫设备"),
+                            ("walk_in", "现场来访"),
+                        ],
+                        default="phone",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "处理中"),
+                            ("transferred", "已转办待接收"),
+                            ("awaiting_callback", "待回电"),
+                            ("resolved", "已办结待回访"),
+                            ("closed", "已关闭"),
+                        ],
+                        db_index=True,
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                ("caller_phone", models.CharField(blank=True, db_index=True, max_length=20)),
+                ("caller_name", models.CharField(blank=True, max_length=50)),
+                (
+                    "subject_note",
+                    models.CharField(
+                        blank=True, help_text="求助对象（如：来电人的邻居，78岁）", max_length=200
+                    ),
+                ),
+                ("summary", models.TextField(help_text="来电内容")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("emergency", "急危重症"),
+                            ("medical_consult", "医疗咨询"),
+                            ("care_navigation", "就医引导"),
+                            ("medication", "用药购药"),
+                            ("psych_support", "心理支持"),
+                            ("supplies", "生活物资"),
+                            ("policy", "政策咨询"),
+                            ("vaccination", "疫苗接种"),
+                            ("testing", "核酸/抗原检测"),
+                            ("report_clue", "线索举报"),
+                            ("complaint", "投诉"),
+                            ("suggestion", "建议"),
+                            ("other", "其他"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("P1", "P1 危急"),
+                            ("P2", "P2 紧急"),
+                            ("P3", "P3 24小时内"),
+                            ("P4", "P4 即时答复"),
+                        ],
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "disposition",
+                    models.CharField(
+                        choices=[
+                            ("call_120", "呼叫120"),
+                            ("fever_clinic", "引导至发热门诊"),
+                            ("doctor_callback", "医生回电"),
+                            ("home_visit", "上门服务"),
+                            ("appointment", "预约就诊"),
+                            ("medication_delivery", "送药上门"),
+                            ("psych_counselor", "转心理咨询师"),
+                            ("community_transfer", "转社区/网格"),
+                            ("volunteer_errand", "志愿者代办"),
+                            ("answer_closed", "当场答复办结"),
+                            ("department_dispatch", "派发职能部门"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("sla_due_at", models.DateTimeField()),
+                ("sla_met_at", models.DateTimeField(blank=True, null=True)),
+                ("sla_breached_at", models.DateTimeField(blank=True, null=True)),
+                ("dispatched_at", models.DateTimeField(blank=True, null=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("resolution", models.TextField(blank=True)),
+                ("return_visit_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "satisfaction",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("very_satisfied", "非常满意"),
+                            ("satisfied", "满意"),
+                            ("neutral", "基本满意"),
+                            ("dissatisfied", "不满意"),
+                            ("unreachable", "回访未接通"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("closed_at_first_contact", models.BooleanField(default=False)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "assigned_place",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assigned_cases",
+                        to="places.place",
+                    ),
+                ),
+                (
+                    "caller_resident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases_called",
+                        to="people.resident",
+                    ),
+                ),
+                (
+                    "handler",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handled_cases",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_cases",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="cases", to="places.place"
+                    ),
+                ),
+                (
+                    "subject_resident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="people.resident",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Callback',
+            name="Callback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('callback', '回电'), ('consult', '会商后回复')], default='callback', max_length=10)),
-                ('due_at', models.DateTimeField(db_index=True)),
-                ('note', models.TextField(blank=True)),
-                ('assignee_role', models.CharField(blank=True, max_length=20)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.TextField(blank=True)),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='callbacks', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='callbacks', to='hotline.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("callback", "回电"), ("consult", "会商后回复")],
+                        default="callback",
+                        max_length=10,
+                    ),
+                ),
+                ("due_at", models.DateTimeField(db_index=True)),
+                ("note", models.TextField(blank=True)),
+                ("assignee_role", models.CharField(blank=True, max_length=20)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("outcome", models.TextField(blank=True)),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="callbacks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="callbacks",
+                        to="hotline.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_at'],
+                "ordering": ["due_at"],
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('opened', '受理'), ('reclassified', '调整分级'), ('transferred', '转办'), ('accepted', '接收'), ('callback_scheduled', '预约回电'), ('consult_requested', '会商后回复'), ('callback_completed', '完成回电'), ('dispatched', '已派出'), ('noted', '备注'), ('resolved', '办结'), ('return_visit', '回访'), ('closed', '关闭'), ('reopened', '重新打开'), ('sla_breached', '超时')], max_length=24)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('note', models.TextField(blank=True)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='hotline.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opened", "受理"),
+                            ("reclassified", "调整分级"),
+                            ("transferred", "转办"),
+                            ("accepted", "接收"),
+                            ("callback_scheduled", "预约回电"),
+                            ("consult_requested", "会商后回复"),
+                            ("callback_completed", "完成回电"),
+                            ("dispatched", "已派出"),
+                            ("noted", "备注"),
+                            ("resolved", "办结"),
+                            ("return_visit", "回访"),
+                            ("closed", "关闭"),
+                            ("reopened", "重新打开"),
+                            ("sla_breached", "超时"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("note", models.TextField(blank=True)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="events", to="hotline.case"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Line',
+            name="Line",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=30, unique=True)),
-                ('name', models.CharField(max_length=60)),
-                ('kind', models.CharField(choices=[('medical', '24小时医疗咨询'), ('psych', '12355心理援助'), ('citizen', '12345市民热线'), ('community', '社区暖心热线'), ('elderly', '80岁以上老人专线')], max_length=16)),
-                ('number', models.CharField(blank=True, max_length=30)),
-                ('members', models.ManyToManyField(blank=True, related_name='lines', to=settings.AUTH_USER_MODEL)),
-                ('place', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='places.place')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=30, unique=True)),
+                ("name", models.CharField(max_length=60)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("medical", "24小时医疗咨询"),
+                            ("psych", "12355心理援助"),
+                            ("citizen", "12345市民热线"),
+                            ("community", "社区暖心热线"),
+                            ("elderly", "80岁以上老人专线"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("number", models.CharField(blank=True, max_length=30)),
+                (
+                    "members",
+                    models.ManyToManyField(blank=True, related_name="lines", to=settings.AUTH_USER_MODEL),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="lines", to="places.place"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='assigned_line',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_cases', to='hotline.line'),
+            model_name="case",
+            name="assigned_line",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assigned_cases",
+                to="hotline.line",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='line',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='hotline.line'),
+            model_name="case",
+            name="line",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="cases", to="hotline.line"
+            ),
         ),
         migrations.CreateModel(
-            name='Shift',
+            name="Shift",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=20)),
-                ('starts', models.TimeField()),
-                ('ends', models.TimeField()),
-                ('line', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shifts', to='hotline.line')),
-                ('members', models.ManyToManyField(blank=True, related_name='shifts', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=20)),
+                ("starts", models.TimeField()),
+                ("ends", models.TimeField()),
+                (
+                    "line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="shifts", to="hotline.line"
+                    ),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(blank=True, related_name="shifts", to=settings.AUTH_USER_MODEL),
+                ),
             ],
             options={
-                'ordering': ['line', 'starts'],
+                "ordering": ["line", "starts"],
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'sla_due_at'], name='hotline_cas_status_e05106_idx'),
+            model_name="case",
+            index=models.Index(fields=["status", "sla_due_at"], name="hotline_cas_status_e05106_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['owner', 'status'], name='hotline_cas_owner_i_c25891_idx'),
+            model_name="case",
+            index=models.Index(fields=["owner", "status"], name="hotline_cas_owner_i_c25891_idx"),
         ),
     ]

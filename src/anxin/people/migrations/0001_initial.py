@@ -5,40 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('places', '0001_initial'),
+        ("places", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Resident',
+            name="Resident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50)),
-                ('id_number', models.CharField(max_length=18, unique=True)),
-                ('birth_date', models.DateField()),
-                ('sex', models.CharField(choices=[('M', '男'), ('F', '女')], max_length=1)),
-                ('phone', models.CharField(blank=True, db_index=True, max_length=11)),
-                ('relation', models.CharField(blank=True, help_text='与户主关系', max_length=20)),
-                ('lives_alone', models.BooleanField(default=False)),
-                ('pregnant_due_date', models.DateField(blank=True, null=True)),
-                ('chronic_conditions', models.JSONField(blank=True, default=list)),
-                ('on_dialysis', models.BooleanField(default=False)),
-                ('on_chemo', models.BooleanField(default=False)),
-                ('disabled', models.BooleanField(default=False)),
-                ('discharged_on', models.DateField(blank=True, null=True)),
-                ('quarantine_status', models.CharField(blank=True, choices=[('', '无'), ('quarantine_home', '居家隔离'), ('quarantine_central', '集中隔离'), ('confirmed', '确诊')], max_length=20)),
-                ('quarantine_from', models.DateField(blank=True, null=True)),
-                ('quarantine_until', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='residents', to='places.place')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50)),
+                ("id_number", models.CharField(max_length=18, unique=True)),
+                ("birth_date", models.DateField()),
+                ("sex", models.CharField(choices=[("M", "男"), ("F", "女")], max_length=1)),
+                ("phone", models.CharField(blank=True, db_index=True, max_length=11)),
+                ("relation", models.CharField(blank=True, help_text="与户主关系", max_length=20)),
+                ("lives_alone", models.BooleanField(default=False)),
+                ("pregnant_due_date", models.DateField(blank=True, null=True)),
+                ("chronic_conditions", models.JSONField(blank=True, default=list)),
+                ("on_dialysis", models.BooleanField(default=False)),
+                ("on_chemo", models.BooleanField(default=False)),
+                ("disabled", models.BooleanField(default=False)),
+                ("discharged_on", models.DateField(blank=True, null=True)),
+                (
+                    "quarantine_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "无"),
+                            ("quarantine_home", "居家隔离"),
+                            ("quarantine_central", "集中隔离"),
+                            ("confirmed", "确诊"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("quarantine_from", models.DateField(blank=True, null=True)),
+                ("quarantine_until", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="residents",
+                        to="places.place",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['household_id', 'id'],
+                "ordering": ["household_id", "id"],
             },
         ),
     ]

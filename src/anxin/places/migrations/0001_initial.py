@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,34 +14,86 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Place',
+            name="Place",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('kind', models.CharField(choices=[('district', '区/县'), ('street', '街道/乡镇'), ('community', '社区/村'), ('grid', '网格'), ('compound', '小区'), ('building', '楼栋'), ('unit', '户')], max_length=16)),
-                ('path', models.CharField(db_index=True, editable=False, max_length=400)),
-                ('is_rural', models.BooleanField(default=False)),
-                ('lat', models.FloatField(blank=True, null=True)),
-                ('lon', models.FloatField(blank=True, null=True)),
-                ('polygon', models.JSONField(blank=True, help_text='[[lat, lon], ...]', null=True)),
-                ('floor', models.SmallIntegerField(blank=True, help_text='units only', null=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='places.place')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("district", "区/县"),
+                            ("street", "街道/乡镇"),
+                            ("community", "社区/村"),
+                            ("grid", "网格"),
+                            ("compound", "小区"),
+                            ("building", "楼栋"),
+                            ("unit", "户"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("path", models.CharField(db_index=True, editable=False, max_length=400)),
+                ("is_rural", models.BooleanField(default=False)),
+                ("lat", models.FloatField(blank=True, null=True)),
+                ("lon", models.FloatField(blank=True, null=True)),
+                ("polygon", models.JSONField(blank=True, help_text="[[lat, lon], ...]", null=True)),
+                ("floor", models.SmallIntegerField(blank=True, help_text="units only", null=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="places.place",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['path'],
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='PlaceDuty',
+            name="PlaceDuty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('duty', models.CharField(choices=[('family_doctor', '家庭医生'), ('grid_worker', '网格员')], max_length=20)),
-                ('place', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duties', to='places.place')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duties', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "duty",
+                    models.CharField(
+                        choices=[("family_doctor", "家庭医生"), ("grid_worker", "网格员")], max_length=20
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="duties", to="places.place"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="duties",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('place', 'duty'), name='one_duty_holder_per_place')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("place", "duty"), name="one_duty_holder_per_place")
+                ],
             },
         ),
     ]
