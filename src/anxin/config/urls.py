@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -7,6 +8,7 @@ from anxin.api import api
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="hotline:workbench", permanent=False)),
+    path("admin/", admin.site.urls),
     path("accounts/", include("anxin.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
