@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    AGENT = "agent", "热线坐席"
-    CLINICIAN = "clinician", "临床医生"
-    COUNSELLOR = "counsellor", "心理咨询师"
-    GRID_WORKER = "grid_worker", "社区/网格员"
-    FAMILY_DOCTOR = "family_doctor", "家庭医生"
-    VOLUNTEER = "volunteer", "志愿者"
-    COMMAND = "command", "指挥中心"
-    ADMIN = "admin", "管理员"
+    AGENT = "agent", _("热线坐席")
+    CLINICIAN = "clinician", _("临床医生")
+    COUNSELLOR = "counsellor", _("心理咨询师")
+    GRID_WORKER = "grid_worker", _("社区/网格员")
+    FAMILY_DOCTOR = "family_doctor", _("家庭医生")
+    VOLUNTEER = "volunteer", _("志愿者")
+    COMMAND = "command", _("指挥中心")
+    ADMIN = "admin", _("管理员")
 
 
 # resident.read: see residents in covered places (masked); resident.reveal: see full ID number and phone

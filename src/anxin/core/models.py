@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AccessLog(models.Model):
     """Who saw or exported what personal data, and when (PIPL; kept at least 6 months)."""
 
     class Action(models.TextChoices):
-        REVEAL = "reveal", "查看完整信息"
-        EXPORT = "export", "导出"
+        REVEAL = "reveal", _("查看完整信息")
+        EXPORT = "export", _("导出")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -1,18 +1,19 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from anxin.facilities.hours import describe_hours
 
 
 class Facility(models.Model):
     class Tier(models.TextChoices):
-        VILLAGE_CLINIC = "village_clinic", "村卫生室"
-        TOWNSHIP_CENTRE = "township_centre", "乡镇卫生院"
-        COMMUNITY_CENTRE = "community_centre", "社区卫生服务中心"
-        CLINIC = "clinic", "诊所/门诊部"
-        DISTRICT_HOSPITAL = "district_hospital", "区/县医院"
-        TERTIARY_HOSPITAL = "tertiary_hospital", "三级医院"
+        VILLAGE_CLINIC = "village_clinic", _("村卫生室")
+        TOWNSHIP_CENTRE = "township_centre", _("乡镇卫生院")
+        COMMUNITY_CENTRE = "community_centre", _("社区卫生服务中心")
+        CLINIC = "clinic", _("诊所/门诊部")
+        DISTRICT_HOSPITAL = "district_hospital", _("区/县医院")
+        TERTIARY_HOSPITAL = "tertiary_hospital", _("三级医院")
 
     code = models.CharField(max_length=40, unique=True)
     name = models.CharField(max_length=100)
@@ -42,13 +43,13 @@ class Facility(models.Model):
 
 class FacilityService(models.Model):
     class Service(models.TextChoices):
-        FEVER_CLINIC = "fever_clinic", "发热门诊"
-        FEVER_ROOM = "fever_room", "发热诊室"
-        PAEDIATRICS = "paediatrics", "儿科"
-        OBSTETRICS = "obstetrics", "产科"
-        DIALYSIS = "dialysis", "血液透析"
-        ICU = "icu", "重症监护"
-        EMS_STATION = "ems_station", "120急救站"
+        FEVER_CLINIC = "fever_clinic", _("发热门诊")
+        FEVER_ROOM = "fever_room", _("发热诊室")
+        PAEDIATRICS = "paediatrics", _("儿科")
+        OBSTETRICS = "obstetrics", _("产科")
+        DIALYSIS = "dialysis", _("血液透析")
+        ICU = "icu", _("重症监护")
+        EMS_STATION = "ems_station", _("120急救站")
 
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="services")
     service = models.CharField(max_length=20, choices=Service.choices)

@@ -3,17 +3,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Line(models.Model):
     """A hotline (专线) with its number, staff and shifts."""
 
     class Kind(models.TextChoices):
-        MEDICAL = "medical", "24小时医疗咨询"
-        PSYCH = "psych", "12355心理援助"
-        CITIZEN = "citizen", "12345市民热线"
-        COMMUNITY = "community", "社区暖心热线"
-        ELDERLY = "elderly", "80岁以上老人专线"
+        MEDICAL = "medical", _("24小时医疗咨询")
+        PSYCH = "psych", _("12355心理援助")
+        CITIZEN = "citizen", _("12345市民热线")
+        COMMUNITY = "community", _("社区暖心热线")
+        ELDERLY = "elderly", _("80岁以上老人专线")
 
     code = models.CharField(max_length=30, unique=True)
     name = models.CharField(max_length=60)
@@ -52,66 +53,66 @@ class Shift(models.Model):
 
 
 class Category(models.TextChoices):
-    EMERGENCY = "emergency", "急危重症"
-    MEDICAL_CONSULT = "medical_consult", "医疗咨询"
-    CARE_NAVIGATION = "care_navigation", "就医引导"
-    MEDICATION = "medication", "用药购药"
-    PSYCH_SUPPORT = "psych_support", "心理支持"
-    SUPPLIES = "supplies", "生活物资"
-    POLICY = "policy", "政策咨询"
-    VACCINATION = "vaccination", "疫苗接种"
-    TESTING = "testing", "核酸/抗原检测"
-    REPORT_CLUE = "report_clue", "线索举报"
-    COMPLAINT = "complaint", "投诉"
-    SUGGESTION = "suggestion", "建议"
-    OTHER = "other", "其他"
+    EMERGENCY = "emergency", _("急危重症")
+    MEDICAL_CONSULT = "medical_consult", _("医疗咨询")
+    CARE_NAVIGATION = "care_navigation", _("就医引导")
+    MEDICATION = "medication", _("用药购药")
+    PSYCH_SUPPORT = "psych_support", _("心理支持")
+    SUPPLIES = "supplies", _("生活物资")
+    POLICY = "policy", _("政策咨询")
+    VACCINATION = "vaccination", _("疫苗接种")
+    TESTING = "testing", _("核酸/抗原检测")
+    REPORT_CLUE = "report_clue", _("线索举报")
+    COMPLAINT = "complaint", _("投诉")
+    SUGGESTION = "suggestion", _("建议")
+    OTHER = "other", _("其他")
 
 
 class Urgency(models.TextChoices):
-    P1 = "P1", "P1 危急"
-    P2 = "P2", "P2 紧急"
-    P3 = "P3", "P3 24小时内"
-    P4 = "P4", "P4 即时答复"
+    P1 = "P1", _("P1 危急")
+    P2 = "P2", _("P2 紧急")
+    P3 = "P3", _("P3 24小时内")
+    P4 = "P4", _("P4 即时答复")
 
 
 class Disposition(models.TextChoices):
-    CALL_120 = "call_120", "呼叫120"
-    FEVER_CLINIC = "fever_clinic", "引导至发热门诊"
-    DOCTOR_CALLBACK = "doctor_callback", "医生回电"
-    HOME_VISIT = "home_visit", "上门服务"
-    APPOINTMENT = "appointment", "预约就诊"
-    MEDICATION_DELIVERY = "medication_delivery", "送药上门"
-    PSYCH_COUNSELOR = "psych_counselor", "转心理咨询师"
-    COMMUNITY_TRANSFER = "community_transfer", "转社区/网格"
-    VOLUNTEER_ERRAND = "volunteer_errand", "志愿者代办"
-    ANSWER_CLOSED = "answer_closed", "当场答复办结"
-    DEPARTMENT_DISPATCH = "department_dispatch", "派发职能部门"
+    CALL_120 = "call_120", _("呼叫120")
+    FEVER_CLINIC = "fever_clinic", _("引导至发热门诊")
+    DOCTOR_CALLBACK = "doctor_callback", _("医生回电")
+    HOME_VISIT = "home_visit", _("上门服务")
+    APPOINTMENT = "appointment", _("预约就诊")
+    MEDICATION_DELIVERY = "medication_delivery", _("送药上门")
+    PSYCH_COUNSELOR = "psych_counselor", _("转心理咨询师")
+    COMMUNITY_TRANSFER = "community_transfer", _("转社区/网格")
+    VOLUNTEER_ERRAND = "volunteer_errand", _("志愿者代办")
+    ANSWER_CLOSED = "answer_closed", _("当场答复办结")
+    DEPARTMENT_DISPATCH = "department_dispatch", _("派发职能部门")
 
 
 class Channel(models.TextChoices):
-    PHONE = "phone", "电话"
-    CHAT_GROUP = "chat_group", "安心群"
-    WEB = "web", "网页"
-    ONE_KEY_DEVICE = "one_key_device", "一键呼叫设备"
-    WALK_IN = "walk_in", "现场来访"
+    PHONE = "phone", _("电话")
+    CHAT_GROUP = "chat_group", _("安心群")
+    WEB = "web", _("网页")
+    ONE_KEY_DEVICE = "one_key_device", _("一键呼叫设备")
+    WALK_IN = "walk_in", _("现场来访")
 
 
 class Case(models.Model):
     """A caller's request (工单), owned by the agent who first took it until it is closed."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "处理中"
-        TRANSFERRED = "transferred", "已转办待接收"
-        AWAITING_CALLBACK = "awaiting_callback", "待回电"
-        RESOLVED = "resolved", "已办结待回访"
-        CLOSED = "closed", "已关闭"
+        OPEN = "open", _("处理中")
+        TRANSFERRED = "transferred", _("已转办待接收")
+        AWAITING_CALLBACK = "awaiting_callback", _("待回电")
+        RESOLVED = "resolved", _("已办结待回访")
+        CLOSED = "closed", _("已关闭")
 
     class Satisfaction(models.TextChoices):
-        VERY_SATISFIED = "very_satisfied", "非常满意"
-        SATISFIED = "satisfied", "满意"
-        NEUTRAL = "neutral", "基本满意"
-        DISSATISFIED = "dissatisfied", "不满意"
-        UNREACHABLE = "unreachable", "回访未接通"
+        VERY_SATISFIED = "very_satisfied", _("非常满意")
+        SATISFIED = "satisfied", _("满意")
+        NEUTRAL = "neutral", _("基本满意")
+        DISSATISFIED = "dissatisfied", _("不满意")
+        UNREACHABLE = "unreachable", _("回访未接通")
 
     number = models.CharField(max_length=24, unique=True, null=True, blank=True)
     line = models.ForeignKey(Line, on_delete=models.PROTECT, related_name="cases")
@@ -185,20 +186,20 @@ class CaseEvent(models.Model):
     """One step in a case's append-only timeline."""
 
     class Kind(models.TextChoices):
-        OPENED = "opened", "受理"
-        RECLASSIFIED = "reclassified", "调整分级"
-        TRANSFERRED = "transferred", "转办"
-        ACCEPTED = "accepted", "接收"
-        CALLBACK_SCHEDULED = "callback_scheduled", "预约回电"
-        CONSULT_REQUESTED = "consult_requested", "会商后回复"
-        CALLBACK_COMPLETED = "callback_completed", "完成回电"
-        DISPATCHED = "dispatched", "已派出"
-        NOTED = "noted", "备注"
-        RESOLVED = "resolved", "办结"
-        RETURN_VISIT = "return_visit", "回访"
-        CLOSED = "closed", "关闭"
-        REOPENED = "reopened", "重新打开"
-        SLA_BREACHED = "sla_breached", "超时"
+        OPENED = "opened", _("受理")
+        RECLASSIFIED = "reclassified", _("调整分级")
+        TRANSFERRED = "transferred", _("转办")
+        ACCEPTED = "accepted", _("接收")
+        CALLBACK_SCHEDULED = "callback_scheduled", _("预约回电")
+        CONSULT_REQUESTED = "consult_requested", _("会商后回复")
+        CALLBACK_COMPLETED = "callback_completed", _("完成回电")
+        DISPATCHED = "dispatched", _("已派出")
+        NOTED = "noted", _("备注")
+        RESOLVED = "resolved", _("办结")
+        RETURN_VISIT = "return_visit", _("回访")
+        CLOSED = "closed", _("关闭")
+        REOPENED = "reopened", _("重新打开")
+        SLA_BREACHED = "sla_breached", _("超时")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -226,8 +227,8 @@ class Callback(models.Model):
     """A promised call back to the caller; "consult, then call back" (会商后回复) is kind CONSULT."""
 
     class Kind(models.TextChoices):
-        CALLBACK = "callback", "回电"
-        CONSULT = "consult", "会商后回复"
+        CALLBACK = "callback", _("回电")
+        CONSULT = "consult", _("会商后回复")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="callbacks")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CALLBACK)

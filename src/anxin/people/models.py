@@ -4,6 +4,8 @@ from datetime import date
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from anxin.core.masking import mask_id_number, mask_phone
 from anxin.people.identity import age_on
@@ -12,14 +14,14 @@ from anxin.people.tags import TAG_LABELS, ResidentFacts, derive_tags
 
 class Resident(models.Model):
     class Sex(models.TextChoices):
-        MALE = "M", "男"
-        FEMALE = "F", "女"
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
 
     class Quarantine(models.TextChoices):
-        NONE = "", "无"
-        HOME = "quarantine_home", "居家隔离"
-        CENTRAL = "quarantine_central", "集中隔离"
-        CONFIRMED = "confirmed", "确诊"
+        NONE = "", _("无")
+        HOME = "quarantine_home", _("居家隔离")
+        CENTRAL = "quarantine_central", _("集中隔离")
+        CONFIRMED = "confirmed", _("确诊")
 
     name = models.CharField(max_length=50)
     id_number = models.CharField(max_length=18, unique=True)
@@ -76,4 +78,4 @@ class Resident(models.Model):
         return derive_tags(self.facts(), today or timezone.localdate())
 
     def tag_labels(self, today: date | None = None) -> list[str]:
-        return [TAG_LABELS[code] for code in self.tags(today)]
+        return [gettext(TAG_LABELS[code]) for code in self.tags(today)]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Place(models.Model):
@@ -11,13 +12,13 @@ class Place(models.Model):
     """
 
     class Kind(models.TextChoices):
-        DISTRICT = "district", "区/县"
-        STREET = "street", "街道/乡镇"
-        COMMUNITY = "community", "社区/村"
-        GRID = "grid", "网格"
-        COMPOUND = "compound", "小区"
-        BUILDING = "building", "楼栋"
-        UNIT = "unit", "户"
+        DISTRICT = "district", _("区/县")
+        STREET = "street", _("街道/乡镇")
+        COMMUNITY = "community", _("社区/村")
+        GRID = "grid", _("网格")
+        COMPOUND = "compound", _("小区")
+        BUILDING = "building", _("楼栋")
+        UNIT = "unit", _("户")
 
     code = models.CharField(max_length=40, unique=True)
     name = models.CharField(max_length=100)
@@ -55,8 +56,8 @@ class PlaceDuty(models.Model):
     """The family doctor or grid worker assigned to a place; residents below it inherit the nearest one."""
 
     class Duty(models.TextChoices):
-        FAMILY_DOCTOR = "family_doctor", "家庭医生"
-        GRID_WORKER = "grid_worker", "网格员"
+        FAMILY_DOCTOR = "family_doctor", _("家庭医生")
+        GRID_WORKER = "grid_worker", _("网格员")
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="duties")
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="duties")
