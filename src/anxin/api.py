@@ -1,23 +1,92 @@
-"""The JSON API (django-ninja); OpenAPI at /api/docs. Routers live in each app's api.py."""
+"""The JSON API (django-ninja); OpenAPI at /api/docs. Routers live in each app's api.py.
+
+Every error leaves as ``{"detail": [{"field": ..., "reason": ...}]}`` with a 4xx status: domain errors
+from services, ninja's validation errors, a body that is not a UTF-8 JSON object, a body over
+``DATA_UPLOAD_MAX_MEMORY_SIZE``, a missing or wrong token.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from anxin.core.api_auth import TokenAuth
 from anxin.core.errors import DomainError
+
+# Where ninja says a value came from, and the name every handler gives its body parameter.
+_SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
+_BODY_PARAMS = frozenset({"payload"})
+# Reasons for the pydantic error types a caller meets most; anything else keeps pydantic's message.
+_REASONS = {
+    "missing": "缺少此字段",
+    "extra_forbidden": "未知字段",
+    "string_type": "必须是文本",
+    "int_type": "必须是整数",
+    "int_parsing": "必须是整数",
+    "int_from_float": "必须是整数",
+    "bool_type": "必须是 true 或 false",
+    "bool_parsing": "必须是 true 或 false",
+    "dict_type": "必须是 JSON 对象",
+    "model_type": "必须是 JSON 对象",
+    "model_attributes_type": "必须是 JSON 对象",
+    "datetime_type": "必须是带时区的 ISO 8601 日期时间，如 2025-01-01T10:00:00+08:00",
+    "datetime_parsing": "必须是带时区的 ISO 8601 日期时间，如 2025-01-01T10:00:00+08:00",
+    "datetime_from_date_parsing": "必须是带时区的 ISO 8601 日期时间，如 2025-01-01T10:00:00+08:00",
+    "datetime_object_invalid": "日期时间不存在",
+    "string_pattern_mismatch": "代码只能包含字母、数字、下划线、连字符和点",
+}
+
+
+class BodyError(ValueError):
+    """The request body is not a UTF-8 JSON object. Ninja wraps it in HttpError(400); see on_http_error."""
+
+
+class StrictJsonParser(Parser):
+    """JSON bodies as RFC 8259 has them: UTF-8, no NaN/Infinity, and (for our endpoints) an object."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        try:
+            text = request.body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BodyError(f"请求体不是 UTF-8 编码（第 {exc.start} 字节）") from exc
+        try:
+            data = json.loads(text, parse_constant=_refuse_constant)
+        except json.JSONDecodeError as exc:
+            raise BodyError(
+                f"请求体不是合法的 JSON：{exc.msg}（第 {exc.lineno} 行第 {exc.colno} 列）"
+            ) from exc
+        except RecursionError as exc:
+            raise BodyError("请求体的 JSON 嵌套过深") from exc
+        if not isinstance(data, dict):
+            raise BodyError("请求体必须是 JSON 对象")
+        return data
+
+
+def _refuse_constant(name: str) -> None:
+    raise BodyError(f"请求体含有 JSON 不允许的数值 {name}")
+
 
 api = NinjaAPI(
     title="Anxin 安心 API",
     version="1",
     description="热线工单、居民查询、医疗机构。Bearer token authentication; every query is scoped to the "
-    "places the token's user covers.",
+    'places the token\'s user covers. Errors: `{"detail": [{"field": ..., "reason": ...}]}`.',
     auth=TokenAuth(),
+    parser=StrictJsonParser(),
     docs_url="/docs",
     urls_namespace="api",
 )
+
+
+def _error(request: HttpRequest, status: int, field: str | None, reason: str):
+    return api.create_response(request, {"detail": [{"field": field, "reason": reason}]}, status=status)
 
 
 @api.exception_handler(DomainError)
@@ -25,27 +94,58 @@ def on_domain_error(request: HttpRequest, exc: DomainError):
     return api.create_response(request, {"detail": [exc.as_dict()]}, status=exc.status)
 
 
+def _field_of(loc: tuple[Any, ...]) -> str | None:
+    parts = list(loc)
+    source = parts.pop(0) if parts and parts[0] in _SOURCES else None
+    if source == "body" and parts and parts[0] in _BODY_PARAMS:
+        parts.pop(0)
+    return ".".join(str(part) for part in parts) or source
+
+
+def _reason_of(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "string_too_long":
+        return f"过长：最多 {ctx.get('max_length')} 个字符"
+    if kind == "greater_than_equal":
+        return f"不能小于 {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"不能大于 {ctx.get('le')}"
+    if kind == "value_error":
+        return str(ctx.get("error") or error.get("msg", "invalid"))
+    return _REASONS.get(kind) or str(error.get("msg", "invalid"))
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError):
-    details = []
-    for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query")]
-        details.append({"field": ".".join(location) or None, "reason": error.get("msg", "invalid")})
+    details = [{"field": _field_of(tuple(e.get("loc", ()))), "reason": _reason_of(e)} for e in exc.errors]
     return api.create_response(request, {"detail": details}, status=422)
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError):
-    return api.create_response(
-        request, {"detail": [{"field": "Authorization", "reason": "未认证或令牌无效"}]}, status=401
-    )
+    response = _error(request, 401, "Authorization", "未认证或令牌无效")
+    response["WWW-Authenticate"] = "Bearer"
+    return response
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError):
-    return api.create_response(
-        request, {"detail": [{"field": None, "reason": str(exc)}]}, status=exc.status_code
-    )
+    # Ninja turns any parser exception into HttpError(400, "Cannot parse request body") raised from it.
+    if isinstance(exc.__cause__, BodyError):
+        return _error(request, 400, "body", str(exc.__cause__))
+    return _error(request, exc.status_code, None, str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_big(request: HttpRequest, exc: RequestDataTooBig):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return _error(request, 413, "body", f"请求体过大：最多 {limit} 字节")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404):
+    return _error(request, 404, None, "不存在")
 
 
 @api.get("/ping", tags=["system"], summary="Trivial authenticated endpoint (baseline for benchmarks)")

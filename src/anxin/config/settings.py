@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # serves its bundled Swagger UI for /api/docs, so the docs work without internet
     "django_tasks",
     "django_tasks_db",
     "anxin.core",
@@ -113,8 +114,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env_int("ANXIN_DB_CONN_MAX_AGE", 60)
+# Keep each server thread's connection across requests. On SQLite this matters as much as on PostgreSQL:
+# opening one runs the PRAGMAs above, and closing the last one checkpoints and deletes the WAL, so
+# per-request connections made concurrent requests queue on the file (docs/benchmarks.md).
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("ANXIN_DB_CONN_MAX_AGE", 60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from typing import Annotated
 
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from anxin.core.api_fields import READ_ERRORS, Code
 from anxin.core.errors import InvalidInput, NotFound
 from anxin.facilities.models import Facility, FacilityService
 from anxin.facilities.selectors import facilities_nearest
@@ -43,14 +46,20 @@ class FacilityOut(Schema):
         )
 
 
-@router.get("", response=list[FacilityOut], summary="Facilities with a service, nearest to a place first")
+@router.get(
+    "",
+    response={200: list[FacilityOut], **READ_ERRORS},
+    summary="Facilities with a service, nearest to a place first",
+)
 def facility_search(
-    request: HttpRequest, service: str, place: str | None = None, open_now: bool = True, limit: int = 5
+    request: HttpRequest,
+    service: Code,
+    place: Code | None = None,
+    open_now: bool = True,
+    limit: Annotated[int, Query(ge=1, le=50)] = 5,
 ):
     if service not in FacilityService.Service.values:
         raise InvalidInput(f"未知的服务代码 {service!r}", field="service")
-    if not 1 <= limit <= 50:
-        raise InvalidInput("limit 须在 1 到 50 之间", field="limit")
     origin = None
     if place:
         origin = place_get_by_code(place)
@@ -63,8 +72,8 @@ def facility_search(
     return [FacilityOut.build(n.facility, open_now=n.open_now, distance=n.distance_km) for n in found]
 
 
-@router.get("/{code}", response=FacilityOut)
-def facility_detail(request: HttpRequest, code: str):
+@router.get("/{code}", response={200: FacilityOut, **READ_ERRORS})
+def facility_detail(request: HttpRequest, code: Code):
     facility = Facility.objects.prefetch_related("services").filter(code=code).first()
     if facility is None:
         raise NotFound("医疗机构不存在", field="code")

@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import StringConstraints
 
 from anxin.accounts.models import User
-from anxin.core.errors import InvalidInput
+from anxin.core.api_fields import (
+    NO_BINARY,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    BodyId,
+    Code,
+    Flag,
+    InputSchema,
+    PathId,
+    Version,
+)
+from anxin.core.errors import InvalidInput, NotFound
 from anxin.core.masking import mask_phone
 from anxin.hotline import services
-from anxin.hotline.models import Case, Line
+from anxin.hotline.models import Case, Line, Urgency
 from anxin.hotline.selectors import case_get_for_user, case_qs_for_user, case_timeline
 from anxin.hotline.sla import sla_state
+from anxin.people.models import Resident
 from anxin.people.selectors import resident_get_for_user
+from anxin.places.models import Place
 from anxin.places.selectors import place_get_by_code
 
 router = Router(tags=["cases"])
@@ -159,75 +174,80 @@ def case_detail_out(case: Case) -> CaseDetailOut:
     return CaseDetailOut(**case_out(case).dict(), events=events, callbacks=callbacks)
 
 
-class CaseIn(Schema):
-    line: str = Field(..., max_length=30, description="line code")
-    summary: str = Field(..., max_length=4000)
-    category: str = Field(..., max_length=30)
-    urgency: str = Field(..., max_length=2)
-    disposition: str = Field(..., max_length=30)
-    channel: str = Field("phone", max_length=20)
-    caller_phone: str = Field("", max_length=30)
-    caller_name: str = Field("", max_length=50)
-    caller_resident_id: int | None = None
-    subject_resident_id: int | None = None
-    subject_note: str = Field("", max_length=200)
-    place: str | None = Field(None, max_length=40, description="place code, when no resident is known")
-    dispatched: bool = False
-    close_now: bool = False
+Summary = Annotated[str, StringConstraints(max_length=services.SUMMARY_MAX), NO_BINARY]
+Note = Annotated[str, StringConstraints(max_length=services.NOTE_MAX), NO_BINARY]
+ShortText = Annotated[str, StringConstraints(max_length=200), NO_BINARY]
 
 
-class VersionIn(Schema):
-    version: int
+class CaseIn(InputSchema):
+    line: Code = Field(..., description="line code")
+    summary: Summary = Field(..., description="what the caller said")
+    category: Code
+    urgency: Code = Field(..., description="P1, P2, P3 or P4")
+    disposition: Code
+    channel: Code = "phone"
+    caller_phone: ShortText = Field("", description="mobile or landline with area code")
+    caller_name: ShortText = ""
+    caller_resident_id: BodyId | None = None
+    subject_resident_id: BodyId | None = None
+    subject_note: ShortText = ""
+    place: Code | None = Field(None, description="place code, when no resident is known")
+    dispatched: Flag = False
+    close_now: Flag = False
+
+
+class VersionIn(InputSchema):
+    version: Version
 
 
 class TransferIn(VersionIn):
-    note: str = Field(..., max_length=2000)
-    to_line: str | None = Field(None, max_length=30)
-    to_place: str | None = Field(None, max_length=40)
+    note: Note
+    to_line: Code | None = None
+    to_place: Code | None = None
 
 
 class CallbackIn(VersionIn):
-    due_at: datetime
-    note: str = Field("", max_length=2000)
-    kind: str = Field("callback", max_length=10)
-    assignee_role: str = Field("", max_length=20)
+    due_at: datetime = Field(..., description="timezone-aware, e.g. 2025-01-01T10:00:00+08:00")
+    note: Note = ""
+    kind: Code = "callback"
+    assignee_role: Code = ""
 
 
 class CallbackDoneIn(VersionIn):
-    outcome: str = Field(..., max_length=2000)
+    outcome: Note
 
 
 class DispatchIn(VersionIn):
-    target: str = Field("120", max_length=60)
-    note: str = Field("", max_length=2000)
+    target: ShortText = "120"
+    note: Note = ""
 
 
 class NoteIn(VersionIn):
-    note: str = Field(..., max_length=2000)
+    note: Note
 
 
 class ReclassifyIn(VersionIn):
-    category: str
-    urgency: str
-    disposition: str
-    reason: str = Field(..., max_length=2000)
+    category: Code
+    urgency: Code
+    disposition: Code
+    reason: Note
 
 
 class ResolveIn(VersionIn):
-    resolution: str = Field(..., max_length=2000)
+    resolution: Note
 
 
 class ReturnVisitIn(VersionIn):
-    satisfaction: str
-    note: str = Field("", max_length=2000)
+    satisfaction: Code
+    note: Note = ""
 
 
 class CloseIn(VersionIn):
-    note: str = Field("", max_length=2000)
+    note: Note = ""
 
 
 class ReopenIn(VersionIn):
-    reason: str = Field(..., max_length=2000)
+    reason: Note
 
 
 def _line(code: str, field: str = "line") -> Line:
@@ -237,24 +257,43 @@ def _line(code: str, field: str = "line") -> Line:
     return line
 
 
+def _place(code: str | None, field: str) -> Place | None:
+    if not code:
+        return None
+    place = place_get_by_code(code)
+    if place is None:
+        raise InvalidInput(f"未知的地点代码 {code!r}", field=field)
+    return place
+
+
+def _resident(user: User, resident_id: int | None, field: str) -> Resident | None:
+    if resident_id is None:
+        return None
+    try:
+        return resident_get_for_user(user, resident_id)
+    except NotFound as exc:
+        # Name the body field, not the selector's argument; still 404 so existence does not leak.
+        raise NotFound(exc.reason, field=field) from exc
+
+
 def _case(request: HttpRequest, case_id: int) -> Case:
     return case_get_for_user(request.auth, case_id)
 
 
-@router.get("", response=list[CaseOut], summary="Cases in the caller's scope")
+@router.get("", response={200: list[CaseOut], **READ_ERRORS}, summary="Cases in the caller's scope")
 def case_list(
     request: HttpRequest,
-    status: str | None = None,
-    urgency: str | None = None,
+    status: Code | None = None,
+    urgency: Code | None = None,
     overdue: bool = False,
     mine: bool = False,
-    limit: int = 50,
-    offset: int = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ):
-    if not 1 <= limit <= 200 or offset < 0:
-        raise InvalidInput("limit 须在 1 到 200 之间，offset 不能为负", field="limit")
     if status and status not in Case.Status.values:
         raise InvalidInput(f"未知的状态 {status!r}", field="status")
+    if urgency and urgency not in Urgency.values:
+        raise InvalidInput(f"未知的紧急程度 {urgency!r}", field="urgency")
     user: User = request.auth
     qs = case_qs_for_user(user).select_related(
         "line", "place", "owner", "handler", "assigned_line", "assigned_place"
@@ -272,18 +311,12 @@ def case_list(
     return [case_out(c) for c in qs.order_by("-created_at")[offset : offset + limit]]
 
 
-@router.post("", response={201: CaseDetailOut}, summary="Intake: open a case")
+@router.post("", response={201: CaseDetailOut, **WRITE_ERRORS}, summary="Intake: open a case")
 def case_create(request: HttpRequest, payload: CaseIn):
     user: User = request.auth
-    caller = resident_get_for_user(user, payload.caller_resident_id) if payload.caller_resident_id else None
-    subject = (
-        resident_get_for_user(user, payload.subject_resident_id) if payload.subject_resident_id else None
-    )
-    place = None
-    if payload.place:
-        place = place_get_by_code(payload.place)
-        if place is None:
-            raise InvalidInput(f"未知的地点代码 {payload.place!r}", field="place")
+    caller = _resident(user, payload.caller_resident_id, "caller_resident_id")
+    subject = _resident(user, payload.subject_resident_id, "subject_resident_id")
+    place = _place(payload.place, "place")
     case = services.case_open(
         by=user,
         line=_line(payload.line),
@@ -301,22 +334,18 @@ def case_create(request: HttpRequest, payload: CaseIn):
         dispatched=payload.dispatched,
         close_now=payload.close_now,
     )
-    return 201, case_detail_out(case)
+    return Status(201, case_detail_out(case))
 
 
-@router.get("/{case_id}", response=CaseDetailOut)
-def case_detail(request: HttpRequest, case_id: int):
+@router.get("/{case_id}", response={200: CaseDetailOut, **READ_ERRORS})
+def case_detail(request: HttpRequest, case_id: PathId):
     return case_detail_out(_case(request, case_id))
 
 
-@router.post("/{case_id}/transfer", response=CaseDetailOut)
-def case_transfer(request: HttpRequest, case_id: int, payload: TransferIn):
+@router.post("/{case_id}/transfer", response={200: CaseDetailOut, **WRITE_ERRORS})
+def case_transfer(request: HttpRequest, case_id: PathId, payload: TransferIn):
     to_line = _line(payload.to_line, "to_line") if payload.to_line else None
-    to_place = None
-    if payload.to_place:
-        to_place = place_get_by_code(payload.to_place)
-        if to_place is None:
-            raise InvalidInput(f"未知的地点代码 {payload.to_place!r}", field="to_place")
+    to_place = _place(payload.to_place, "to_place")
     case = services.case_transfer(
         case=_case(request, case_id),
         version=payload.version,
@@ -328,14 +357,14 @@ def case_transfer(request: HttpRequest, case_id: int, payload: TransferIn):
     return case_detail_out(case)
 
 
-@router.post("/{case_id}/accept", response=CaseDetailOut)
-def case_accept(request: HttpRequest, case_id: int, payload: VersionIn):
+@router.post("/{case_id}/accept", response={200: CaseDetailOut, **WRITE_ERRORS})
+def case_accept(request: HttpRequest, case_id: PathId, payload: VersionIn):
     case = services.case_accept(case=_case(request, case_id), version=payload.version, by=request.auth)
     return case_detail_out(case)
 
 
-@router.post("/{case_id}/callbacks", response={201: CaseDetailOut})
-def case_callback(request: HttpRequest, case_id: int, payload: CallbackIn):
+@router.post("/{case_id}/callbacks", response={201: CaseDetailOut, **WRITE_ERRORS})
+def case_callback(request: HttpRequest, case_id: PathId, payload: CallbackIn):
     callback = services.case_schedule_callback(
         case=_case(request, case_id),
         version=payload.version,
@@ -345,11 +374,11 @@ def case_callback(request: HttpRequest, case_id: int, payload: CallbackIn):
         kind=payload.kind,
         assignee_role=payload.assignee_role,
     )
-    return 201, case_detail_out(callback.case)
+    return Status(201, case_detail_out(callback.case))
 
 
-@router.post("/{case_id}/callbacks/{callback_id}/complete", response=CaseDetailOut)
-def case_callback_done(request: HttpRequest, case_id: int, callback_id: int, payload: CallbackDoneIn):
+@router.post("/{case_id}/callbacks/{callback_id}/complete", response={200: CaseDetailOut, **WRITE_ERRORS})
+def case_callback_done(request: HttpRequest, case_id: PathId, callback_id: PathId, payload: CallbackDoneIn):
     case = services.case_complete_callback(
         case=_case(request, case_id),
         version=payload.version,
@@ -360,8 +389,8 @@ def case_callback_done(request: HttpRequest, case_id: int, callback_id: int, pay
     return case_detail_out(case)
 
 
-@router.post("/{case_id}/dispatch", response=CaseDetailOut)
-def case_dispatch(request: HttpRequest, case_id: int, payload: DispatchIn):
+@router.post("/{case_id}/dispatch", response={200: CaseDetailOut, **WRITE_ERRORS})
+def case_dispatch(request: HttpRequest, case_id: PathId, payload: DispatchIn):
     case = services.case_dispatch(
         case=_case(request, case_id),
         version=payload.version,
@@ -372,16 +401,16 @@ def case_dispatch(request: HttpRequest, case_id: int, payload: DispatchIn):
     return case_detail_out(case)
 
 
-@router.post("/{case_id}/notes", response=CaseDetailOut)
-def case_note(request: HttpRequest, case_id: int, payload: NoteIn):
+@router.post("/{case_id}/notes", response={200: CaseDetailOut, **WRITE_ERRORS})
+def case_note(request: HttpRequest, case_id: PathId, payload: NoteIn):
     case = services.case_add_note(
         case=_case(request, case_id), version=payload.version, by=request.auth, note=payload.note
     )
     return case_detail_out(case)
 
 
-@router.post("/{case_id}/reclassify", response=CaseDetailOut)
-def case_reclassify(request: HttpRequest, case_id: int, payload: ReclassifyIn):
+@router.post("/{case_id}/reclassify", response={200: CaseDetailOut, **WRITE_ERRORS})
+def case_reclassify(request: HttpRequest, case_id: PathId, payload: ReclassifyIn):
     case = services.case_reclassify(
         case=_case(request, case_id),
         version=payload.version,
@@ -394,16 +423,16 @@ def case_reclassify(request: HttpRequest, case_id: int, payload: ReclassifyIn):
     return case_detail_out(case)
 
 
-@router.post("/{case_id}/resolve", response=CaseDetailOut)
-def case_resolve(request: HttpRequest, case_id: int, payload: ResolveIn):
+@router.post("/{case_id}/resolve", response={200: CaseDetailOut, **WRITE_ERRORS})
+def case_resolve(request: HttpRequest, case_id: PathId, payload: ResolveIn):
     case = services.case_resolve(
         case=_case(request, case_id), version=payload.version, by=request.auth, resolution=payload.resolution
     )
     return case_detail_out(case)
 
 
-@router.post("/{case_id}/return-visit", response=CaseDetailOut)
-def case_return_visit(request: HttpRequest, case_id: int, payload: ReturnVisitIn):
+@router.post("/{case_id}/return-visit", response={200: CaseDetailOut, **WRITE_ERRORS})
+def case_return_visit(request: HttpRequest, case_id: PathId, payload: ReturnVisitIn):
     case = services.case_record_return_visit(
         case=_case(request, case_id),
         version=payload.version,
@@ -414,16 +443,16 @@ def case_return_visit(request: HttpRequest, case_id: int, payload: ReturnVisitIn
     return case_detail_out(case)
 
 
-@router.post("/{case_id}/close", response=CaseDetailOut)
-def case_close(request: HttpRequest, case_id: int, payload: CloseIn):
+@router.post("/{case_id}/close", response={200: CaseDetailOut, **WRITE_ERRORS})
+def case_close(request: HttpRequest, case_id: PathId, payload: CloseIn):
     case = services.case_close(
         case=_case(request, case_id), version=payload.version, by=request.auth, note=payload.note
     )
     return case_detail_out(case)
 
 
-@router.post("/{case_id}/reopen", response=CaseDetailOut)
-def case_reopen(request: HttpRequest, case_id: int, payload: ReopenIn):
+@router.post("/{case_id}/reopen", response={200: CaseDetailOut, **WRITE_ERRORS})
+def case_reopen(request: HttpRequest, case_id: PathId, payload: ReopenIn):
     case = services.case_reopen(
         case=_case(request, case_id), version=payload.version, by=request.auth, reason=payload.reason
     )

@@ -17,6 +17,9 @@ from anxin.people.selectors import household_members, residents_by_phone
 from anxin.places.models import Place
 from anxin.places.selectors import place_ancestors, place_duty_holders, place_within_q
 
+# Who makes up a community/grid team that receives transfers (the hotline agents covering the district
+# do not: a case sent to a grid is for the people on the ground).
+COMMUNITY_TEAM_ROLES = frozenset({Role.GRID_WORKER, Role.FAMILY_DOCTOR, Role.ADMIN})
 ACTIVE_STATUSES = (Case.Status.OPEN, Case.Status.TRANSFERRED, Case.Status.AWAITING_CALLBACK)
 
 
@@ -67,7 +70,7 @@ def user_can_receive(user: User, case: Case) -> bool:
     if case.assigned_line_id is not None:
         return case.assigned_line.members.filter(pk=user.pk).exists()
     if case.assigned_place_id is not None:
-        return user.covers_path(case.assigned_place.path)
+        return user.role in COMMUNITY_TEAM_ROLES and user.covers_path(case.assigned_place.path)
     return False
 
 

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from anxin.accounts.models import User
+from anxin.accounts.roles import Role
 from anxin.core.errors import Conflict, Forbidden, InvalidInput
 from anxin.core.text import clean_text, to_halfwidth
 from anxin.hotline import lifecycle
@@ -287,6 +288,8 @@ def case_schedule_callback(
     """Promise to call back by ``due_at``; kind CONSULT is "consult, then call back" (会商后回复)."""
     now = now or timezone.now()
     _choice(kind, Callback.Kind, "kind")
+    if assignee_role:
+        _choice(assignee_role, Role, "assignee_role")
     if timezone.is_naive(due_at):
         raise InvalidInput("回电时间须带时区", field="due_at")
     if due_at < now - timedelta(minutes=1):

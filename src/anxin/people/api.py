@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Query, Router, Schema
+from pydantic import StringConstraints
 
-from anxin.core.errors import InvalidInput
+from anxin.core.api_auth import require
+from anxin.core.api_fields import NO_BINARY, READ_ERRORS, WRITE_ERRORS, InputSchema, PathId
 from anxin.people.identity import normalise_phone
 from anxin.people.models import Resident
 from anxin.people.selectors import household_members, resident_get_for_user, residents_by_phone
@@ -49,8 +52,8 @@ class ResidentDetailOut(ResidentOut):
     household_members: list[ResidentOut]
 
 
-class RevealIn(Schema):
-    purpose: str = Field("", max_length=200)
+class RevealIn(InputSchema):
+    purpose: Annotated[str, StringConstraints(max_length=200), NO_BINARY] = ""
 
 
 class RevealOut(Schema):
@@ -58,25 +61,33 @@ class RevealOut(Schema):
     phone: str
 
 
-@router.get("", response=list[ResidentOut], summary="Look up residents by phone (screen pop)")
-def resident_lookup(request: HttpRequest, phone: str):
-    if len(phone) > 30:
-        raise InvalidInput("手机号过长", field="phone")
+@router.get(
+    "", response={200: list[ResidentOut], **READ_ERRORS}, summary="Look up residents by phone (screen pop)"
+)
+def resident_lookup(request: HttpRequest, phone: Annotated[str, Query(max_length=30)]):
+    require(request.auth, "resident.read")
     number = normalise_phone(phone)
     return [ResidentOut.from_resident(r) for r in residents_by_phone(request.auth, number)]
 
 
-@router.get("/{resident_id}", response=ResidentDetailOut)
-def resident_detail(request: HttpRequest, resident_id: int):
+@router.get("/{resident_id}", response={200: ResidentDetailOut, **READ_ERRORS})
+def resident_detail(request: HttpRequest, resident_id: PathId):
     resident = resident_get_for_user(request.auth, resident_id)
     base = ResidentOut.from_resident(resident).dict()
     members = [ResidentOut.from_resident(m) for m in household_members(resident)]
     return ResidentDetailOut(**base, household_members=members)
 
 
-@router.post("/{resident_id}/reveal", response=RevealOut, summary="Full ID number and phone (logged)")
-def resident_reveal_api(request: HttpRequest, resident_id: int, payload: RevealIn):
+@router.post(
+    "/{resident_id}/reveal",
+    response={200: RevealOut, **WRITE_ERRORS},
+    summary="Full ID number and phone (logged)",
+)
+def resident_reveal_api(request: HttpRequest, resident_id: PathId, payload: RevealIn | None = None):
     resident = resident_get_for_user(request.auth, resident_id)
     return resident_reveal(
-        user=request.auth, resident=resident, purpose=payload.purpose, ip=request.META.get("REMOTE_ADDR")
+        user=request.auth,
+        resident=resident,
+        purpose=payload.purpose if payload else "",
+        ip=request.META.get("REMOTE_ADDR"),
     )

@@ -1,0 +1,64 @@
+"""Field types for JSON API input, shared by every app's api.py.
+
+They stop what no service should ever see: binary text, codes with stray characters, integers a database
+column cannot hold, and loosely coerced values (``true`` as a version, ``"1"`` as a resident id). What a
+value means (is this line code known, is this transition allowed) stays with the services.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
+
+# Same set as anxin.core.text: control characters other than tab/newline mean binary or corrupted input.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+CODE_PATTERN = r"^[A-Za-z0-9_.\-]*$"
+# Primary keys are BigAutoField; a larger number cannot name a row and would overflow the column.
+MAX_ID = 2**63 - 1
+# Case.version is a PositiveIntegerField.
+MAX_VERSION = 2**31 - 1
+
+
+def _no_control_characters(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("含有二进制或控制字符")
+    return value
+
+
+# Free text: ``Annotated[str, StringConstraints(max_length=N), NO_BINARY]``; services trim and re-check it.
+NO_BINARY = AfterValidator(_no_control_characters)
+# A code (line, place, category, ...): letters, digits, ``_ . -``. Whether it is known is the service's
+# question; this keeps stray bytes and overlong strings away from the database.
+Code = Annotated[str, StringConstraints(max_length=40, pattern=CODE_PATTERN)]
+# Body integers are strict: JSON ``true`` or ``"3"`` is a client bug, not a version or an id.
+BodyId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+Version = Annotated[int, Field(strict=True, ge=1, le=MAX_VERSION, description="the case's current version")]
+Flag = Annotated[bool, Field(strict=True)]
+# Path and query values arrive as text, so these are parsed leniently but bounded.
+PathId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class InputSchema(Schema):
+    """Request bodies refuse unknown fields, so a misspelt ``to_plcae`` fails loudly instead of being
+    ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorItem(Schema):
+    field: str | None = Field(description="the input at fault (body field, query or path parameter)")
+    reason: str
+
+
+class ErrorOut(Schema):
+    """Every 4xx answer: ``{"detail": [{"field": ..., "reason": ...}]}``."""
+
+    detail: list[ErrorItem]
+
+
+# For ``response={200: X, **READ_ERRORS}``: documents the error answers in the OpenAPI schema.
+READ_ERRORS = {frozenset({401, 403, 404, 422}): ErrorOut}
+WRITE_ERRORS = {frozenset({400, 401, 403, 404, 409, 413, 422}): ErrorOut}
