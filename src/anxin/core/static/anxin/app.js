@@ -1,0 +1,79 @@
+// Anxin page glue (htmx's settings are in core/base.html's htmx-config meta): errors, and the screen pop's "fill the intake form" buttons. No framework.
+(function () {
+  "use strict";
+
+  function flash(message) {
+    var box = document.getElementById("flash");
+    if (!box) return;
+    box.textContent = message;
+    box.hidden = false;
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    // A request that ended on the login page (idle logout) reloads the whole page there.
+    var xhr = event.detail.xhr;
+    var login = document.body.dataset.loginUrl;
+    if (login && xhr.responseURL && new URL(xhr.responseURL).pathname === login) {
+      event.detail.shouldSwap = false;
+      window.location.href = xhr.responseURL;
+    }
+  });
+
+  document.addEventListener("htmx:responseError", function () {
+    flash(document.body.dataset.msgServerError);
+  });
+  document.addEventListener("htmx:sendError", function () {
+    flash(document.body.dataset.msgOffline);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful) {
+      var box = document.getElementById("flash");
+      if (box) box.hidden = true;
+    }
+  });
+
+  function setField(form, name, value) {
+    var field = form.elements.namedItem(name);
+    if (!field) return;
+    field.value = value;
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  function setLabel(id, text) {
+    var label = document.getElementById(id);
+    if (label) label.textContent = text;
+  }
+
+  // Buttons in the screen pop carry data-fill="caller|subject|phone" with the resident's id, name and phone.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-fill]");
+    if (!button) return;
+    var form = document.getElementById("intake-form");
+    if (!form) return;
+    var data = button.dataset;
+    if (data.fill === "caller" || data.fill === "phone") {
+      if (data.phone) setField(form, "caller_phone", data.phone);
+    }
+    if (data.fill === "caller") {
+      setField(form, "caller_resident", data.id);
+      setField(form, "caller_resident_label", data.label);
+      setField(form, "caller_name", data.name);
+      setLabel("caller-resident-label", data.label);
+    }
+    if (data.fill === "subject") {
+      setField(form, "subject_resident", data.id);
+      setField(form, "subject_resident_label", data.label);
+      setLabel("subject-resident-label", data.label);
+    }
+    if (data.fill === "clear-caller") {
+      setField(form, "caller_resident", "");
+      setField(form, "caller_resident_label", "");
+      setLabel("caller-resident-label", "");
+    }
+    if (data.fill === "clear-subject") {
+      setField(form, "subject_resident", "");
+      setField(form, "subject_resident_label", "");
+      setLabel("subject-resident-label", "");
+    }
+  });
+})();

@@ -1,0 +1,120 @@
+"""Display helpers for the desk templates: SLA badges, durations, masked phones, timeline data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
+
+from anxin.accounts.roles import Role
+from anxin.core.masking import mask_phone
+from anxin.hotline.models import Case, Category, Channel, Disposition, Urgency
+from anxin.hotline.sla import sla_state
+
+register = template.Library()
+
+# Timeline event data: a label per key the services write, and the choices that name a key's codes.
+DATA_LABELS = {
+    "to_line_name": gettext_lazy("转至热线"),
+    "to_place_name": gettext_lazy("转至社区/网格"),
+    "to_line": gettext_lazy("热线代码"),
+    "to_place": gettext_lazy("地点代码"),
+    "target": gettext_lazy("派往"),
+    "satisfaction": gettext_lazy("满意度"),
+    "due_at": gettext_lazy("回电时间"),
+    "assignee_role": gettext_lazy("回电角色"),
+    "category": gettext_lazy("类别"),
+    "urgency": gettext_lazy("分级"),
+    "disposition": gettext_lazy("处置"),
+    "channel": gettext_lazy("渠道"),
+    "before": gettext_lazy("调整前"),
+    "after": gettext_lazy("调整后"),
+    "first_contact": gettext_lazy("首次接触办结"),
+    "clinician": gettext_lazy("医生回电"),
+    "sla_rules": gettext_lazy("时限规则版本"),
+}
+# Internal references that mean nothing to a reader of the timeline.
+HIDDEN_DATA = frozenset({"callback"})
+CODE_LABELS: dict[str, dict[str, str]] = {
+    "category": dict(Category.choices),
+    "urgency": dict(Urgency.choices),
+    "disposition": dict(Disposition.choices),
+    "channel": dict(Channel.choices),
+    "satisfaction": dict(Case.Satisfaction.choices),
+    "assignee_role": dict(Role.choices),
+}
+
+
+@register.inclusion_tag("hotline/_sla.html")
+def sla_badge(case: Case) -> dict[str, Any]:
+    state = sla_state(
+        due_at=case.sla_due_at,
+        met_at=case.sla_met_at,
+        closed=case.status == Case.Status.CLOSED,
+        now=timezone.now(),
+    )
+    return {
+        "sla": state,
+        "late": state.met_at is not None and state.met_at > state.due_at,
+        "closed": case.status == Case.Status.CLOSED,
+    }
+
+
+@register.filter
+def duration(seconds: int) -> str:
+    """A length of time in words, sign ignored: 90 -> 1分钟, 5400 -> 1小时30分."""
+    seconds = abs(int(seconds))
+    if seconds < 60:
+        return gettext("%(n)d秒") % {"n": seconds}
+    minutes = seconds // 60
+    if minutes < 60:
+        return gettext("%(n)d分钟") % {"n": minutes}
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return gettext("%(h)d小时%(m)d分") % {"h": hours, "m": minutes}
+    days, hours = divmod(hours, 24)
+    return gettext("%(d)d天%(h)d小时") % {"d": days, "h": hours}
+
+
+@register.filter
+def masked_phone(value: str) -> str:
+    return mask_phone(value or "")
+
+
+def _show_value(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return gettext("是") if value else gettext("否")
+    if isinstance(value, dict):
+        return "，".join(f"{DATA_LABELS.get(k, k)}：{_show_value(k, v)}" for k, v in value.items())
+    if key == "due_at" and isinstance(value, str):
+        try:
+            return date_format(timezone.localtime(datetime.fromisoformat(value)), "Y-m-d H:i")
+        except ValueError:
+            return value
+    return str(CODE_LABELS.get(key, {}).get(value, value))
+
+
+@register.filter
+def event_data(data: dict | None) -> list[tuple[str, str]]:
+    """A timeline event's data as (label, value) rows, codes shown by their labels."""
+    if not isinstance(data, dict):
+        return []
+    return [
+        (str(DATA_LABELS.get(key, key)), _show_value(key, value))
+        for key, value in data.items()
+        if value not in ("", None) and key not in HIDDEN_DATA
+    ]
+
+
+@register.filter
+def is_past(moment: datetime | None) -> bool:
+    return moment is not None and moment < timezone.now()
+
+
+@register.filter
+def role_label(code: str) -> str:
+    return str(CODE_LABELS["assignee_role"].get(code, code))
