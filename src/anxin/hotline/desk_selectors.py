@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from anxin.accounts.models import User
 from anxin.hotline.models import Case, Line
-from anxin.places.models import Place
+from anxin.places.models import TEAM_PLACE_KINDS, Place
 from anxin.places.selectors import place_ancestors
-
-# Mirrors hotline.services.TRANSFER_PLACE_KINDS: the kinds a case may be handed to.
-TRANSFER_PLACE_KINDS = (Place.Kind.STREET, Place.Kind.COMMUNITY, Place.Kind.GRID)
 
 
 def line_get_by_code(code: str) -> Line | None:
@@ -29,4 +26,4 @@ def transfer_places(case: Case) -> list[Place]:
     """Streets, communities and grids in the case's district, in tree order."""
     ancestors = place_ancestors(case.place)
     district = next((p for p in ancestors if p.kind == Place.Kind.DISTRICT), ancestors[-1])
-    return list(Place.objects.filter(path__startswith=district.path, kind__in=TRANSFER_PLACE_KINDS))
+    return list(Place.objects.filter(path__startswith=district.path, kind__in=TEAM_PLACE_KINDS))

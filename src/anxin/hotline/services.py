@@ -33,11 +33,10 @@ from anxin.hotline.selectors import case_visible_to, user_can_receive
 from anxin.hotline.sla import sla_due_at, sla_met_by, sla_rules
 from anxin.people.identity import normalise_phone
 from anxin.people.models import Resident
-from anxin.places.models import Place
+from anxin.places.models import TEAM_PLACE_KINDS, Place
 
 SUMMARY_MAX = 4000
 NOTE_MAX = 2000
-TRANSFER_PLACE_KINDS = (Place.Kind.STREET, Place.Kind.COMMUNITY, Place.Kind.GRID)
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 Kind = CaseEvent.Kind
 
@@ -244,7 +243,7 @@ def case_transfer(
     """Hand a case to another line or to a community/grid team; the owner stays the first taker."""
     if (to_line is None) == (to_place is None):
         raise InvalidInput("请选择转办目标：一条热线或一个社区/网格", field="to")
-    if to_place is not None and to_place.kind not in TRANSFER_PLACE_KINDS:
+    if to_place is not None and to_place.kind not in TEAM_PLACE_KINDS:
         raise InvalidInput("只能转办到街道、社区或网格", field="to_place")
     note = clean_text(note, field="note", max_length=NOTE_MAX, required=True)
     case = _claim(case=case, version=version, by=by, step="transfer")

@@ -29,7 +29,7 @@ from anxin.hotline import desk_selectors, forms, lifecycle, selectors, services
 from anxin.hotline.models import Callback, Case, Category, Channel, Disposition, Urgency
 from anxin.hotline.sla import sla_state
 from anxin.people.identity import normalise_phone
-from anxin.places.models import Place
+from anxin.places.models import TEAM_PLACE_KINDS, Place
 
 # Roles whose home page is the community inbox rather than the intake desk.
 COMMUNITY_ROLES = frozenset({Role.GRID_WORKER, Role.FAMILY_DOCTOR})
@@ -112,10 +112,10 @@ def _intake_context(user: User, *, form=None, error: DomainError | None = None) 
 
 
 def _places_by_kind(places: list[Place]) -> list[tuple[str, list[Place]]]:
-    """[(kind label, places)] in TRANSFER_PLACE_KINDS order, for the transfer select's option groups."""
+    """[(kind label, places)] in TEAM_PLACE_KINDS order, for the transfer select's option groups."""
     labels = dict(Place.Kind.choices)
     groups = [
-        (labels[kind], [p for p in places if p.kind == kind]) for kind in desk_selectors.TRANSFER_PLACE_KINDS
+        (labels[kind], [p for p in places if p.kind == kind]) for kind in TEAM_PLACE_KINDS
     ]
     return [(label, group) for label, group in groups if group]
 

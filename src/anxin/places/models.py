@@ -52,6 +52,10 @@ def place_path(parent: Place | None, code: str) -> str:
     return f"{parent.path if parent else '/'}{code}/"
 
 
+# The kinds of place whose team can receive a transferred case (street office, community, grid).
+TEAM_PLACE_KINDS = (Place.Kind.STREET, Place.Kind.COMMUNITY, Place.Kind.GRID)
+
+
 class PlaceDuty(models.Model):
     """The family doctor or grid worker assigned to a place; residents below it inherit the nearest one."""
 
