@@ -27,6 +27,15 @@ def facility_qs(*, services: tuple[str, ...] = ()) -> QuerySet[Facility]:
     return qs.prefetch_related("services")
 
 
+def _serving_facility_ids(place: Place) -> set[int]:
+    """Facilities linked to the place or to any place above it (a household's grid, its community)."""
+    return set(
+        Facility.grids.through.objects.filter(place__code__in=place.ancestor_codes()).values_list(
+            "facility_id", flat=True
+        )
+    )
+
+
 def facilities_nearest(
     *,
     place: Place | None,
@@ -41,7 +50,7 @@ def facilities_nearest(
     """
     at = timezone.localtime(at or timezone.now())
     origin = place_point(place) if place else None
-    serving = set(place.served_by.values_list("pk", flat=True)) if place else set()
+    serving = _serving_facility_ids(place) if place else set()
     found = []
     for facility in facility_qs(services=services):
         open_now = is_open(facility.opening_hours, at)
