@@ -6,6 +6,7 @@ Works with no environment at all (demo on SQLite under ./var); every reader fail
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -114,6 +115,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
+    # Tests use a file too (not SQLite's in-memory database), so concurrent requests in the browser and
+    # race tests queue on the lock as they do in production. One file per test process.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"anxin-test-{os.getpid()}.sqlite3")}
 # Keep each server thread's connection across requests. On SQLite this matters as much as on PostgreSQL:
 # opening one runs the PRAGMAs above, and closing the last one checkpoints and deletes the WAL, so
 # per-request connections made concurrent requests queue on the file (docs/benchmarks.md).
