@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.utils import timezone, translation
 
 from anxin.accounts.models import ApiToken, User
 from anxin.accounts.roles import Role
@@ -15,6 +19,29 @@ from anxin.hotline.models import Line, Shift
 from anxin.people.models import Resident
 from anxin.places.models import Place, PlaceDuty
 from tests.factories import make_place, make_resident, make_user
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations() -> None:
+    """The English pages need the compiled catalogs (*.mo), which git ignores and scripts/setup builds; build
+    them here when they are missing or older than their .po, so ``pytest`` alone works on a fresh clone."""
+    stale = [
+        po
+        for base in django_settings.LOCALE_PATHS
+        for po in Path(base).glob("*/LC_MESSAGES/*.po")
+        if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if stale:
+        # compilemessages also compiles every locale/ below the working directory: run it in the package.
+        with contextlib.chdir(Path(django_settings.LOCALE_PATHS[0]).parent):
+            call_command("compilemessages", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """LocaleMiddleware leaves a request's language active in the thread after the response; start every test
+    in the default language (Simplified Chinese), whatever an English request before it chose."""
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext, gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -25,22 +26,24 @@ _SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file
 _BODY_PARAMS = frozenset({"payload"})
 # Reasons for the pydantic error types a caller meets most; anything else keeps pydantic's message.
 _REASONS = {
-    "missing": "缺少此字段",
-    "extra_forbidden": "未知字段",
-    "string_type": "必须是文本",
-    "int_type": "必须是整数",
-    "int_parsing": "必须是整数",
-    "int_from_float": "必须是整数",
-    "bool_type": "必须是 true 或 false",
-    "bool_parsing": "必须是 true 或 false",
-    "dict_type": "必须是 JSON 对象",
-    "model_type": "必须是 JSON 对象",
-    "model_attributes_type": "必须是 JSON 对象",
-    "datetime_type": "必须是带时区的 ISO 8601 日期时间，如 2025-01-01T10:00:00+08:00",
-    "datetime_parsing": "必须是带时区的 ISO 8601 日期时间，如 2025-01-01T10:00:00+08:00",
-    "datetime_from_date_parsing": "必须是带时区的 ISO 8601 日期时间，如 2025-01-01T10:00:00+08:00",
-    "datetime_object_invalid": "日期时间不存在",
-    "string_pattern_mismatch": "代码只能包含字母、数字、下划线、连字符和点",
+    "missing": gettext_lazy("缺少此字段"),
+    "extra_forbidden": gettext_lazy("未知字段"),
+    "string_type": gettext_lazy("必须是文本"),
+    "int_type": gettext_lazy("必须是整数"),
+    "int_parsing": gettext_lazy("必须是整数"),
+    "int_from_float": gettext_lazy("必须是整数"),
+    "bool_type": gettext_lazy("必须是 true 或 false"),
+    "bool_parsing": gettext_lazy("必须是 true 或 false"),
+    "dict_type": gettext_lazy("必须是 JSON 对象"),
+    "model_type": gettext_lazy("必须是 JSON 对象"),
+    "model_attributes_type": gettext_lazy("必须是 JSON 对象"),
+    "datetime_type": gettext_lazy("必须是带时区的 ISO 8601 日期时间，如 2025-01-01T10:00:00+08:00"),
+    "datetime_parsing": gettext_lazy("必须是带时区的 ISO 8601 日期时间，如 2025-01-01T10:00:00+08:00"),
+    "datetime_from_date_parsing": gettext_lazy(
+        "必须是带时区的 ISO 8601 日期时间，如 2025-01-01T10:00:00+08:00"
+    ),
+    "datetime_object_invalid": gettext_lazy("日期时间不存在"),
+    "string_pattern_mismatch": gettext_lazy("代码只能包含字母、数字、下划线、连字符和点"),
 }
 
 
@@ -55,29 +58,31 @@ class StrictJsonParser(Parser):
         try:
             text = request.body.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise BodyError(f"请求体不是 UTF-8 编码（第 {exc.start} 字节）") from exc
+            raise BodyError(
+                gettext("请求体不是 UTF-8 编码（第 %(byte)s 字节）") % {"byte": exc.start}
+            ) from exc
         try:
             data = json.loads(text, parse_constant=_refuse_constant)
         except json.JSONDecodeError as exc:
-            raise BodyError(
-                f"请求体不是合法的 JSON：{exc.msg}（第 {exc.lineno} 行第 {exc.colno} 列）"
-            ) from exc
+            reason = gettext("请求体不是合法的 JSON：%(error)s（第 %(line)s 行第 %(column)s 列）")
+            raise BodyError(reason % {"error": exc.msg, "line": exc.lineno, "column": exc.colno}) from exc
         except RecursionError as exc:
-            raise BodyError("请求体的 JSON 嵌套过深") from exc
+            raise BodyError(gettext("请求体的 JSON 嵌套过深")) from exc
         if not isinstance(data, dict):
-            raise BodyError("请求体必须是 JSON 对象")
+            raise BodyError(gettext("请求体必须是 JSON 对象"))
         return data
 
 
 def _refuse_constant(name: str) -> None:
-    raise BodyError(f"请求体含有 JSON 不允许的数值 {name}")
+    raise BodyError(gettext("请求体含有 JSON 不允许的数值 %(name)s") % {"name": name})
 
 
 api = NinjaAPI(
     title="Anxin 安心 API",
     version="1",
-    description="热线工单、居民查询、医疗机构。Bearer token authentication; every query is scoped to the "
-    'places the token\'s user covers. Errors: `{"detail": [{"field": ..., "reason": ...}]}`.',
+    description="Hotline cases, resident lookup, medical facilities. Bearer token authentication; every query "
+    'is scoped to the places the token\'s user covers. Errors: `{"detail": [{"field": ..., "reason": ...}]}`. '
+    "Error reasons follow the request's Accept-Language (Simplified Chinese by default, or English).",
     auth=TokenAuth(),
     parser=StrictJsonParser(),
     docs_url="/docs",
@@ -106,14 +111,15 @@ def _reason_of(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind == "string_too_long":
-        return f"过长：最多 {ctx.get('max_length')} 个字符"
+        return gettext("过长：最多 %(max)s 个字符") % {"max": ctx.get("max_length")}
     if kind == "greater_than_equal":
-        return f"不能小于 {ctx.get('ge')}"
+        return gettext("不能小于 %(min)s") % {"min": ctx.get("ge")}
     if kind == "less_than_equal":
-        return f"不能大于 {ctx.get('le')}"
+        return gettext("不能大于 %(max)s") % {"max": ctx.get("le")}
     if kind == "value_error":
         return str(ctx.get("error") or error.get("msg", "invalid"))
-    return _REASONS.get(kind) or str(error.get("msg", "invalid"))
+    reason = _REASONS.get(kind)
+    return str(reason) if reason else str(error.get("msg", "invalid"))
 
 
 @api.exception_handler(ValidationError)
@@ -124,7 +130,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError):
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError):
-    response = _error(request, 401, "Authorization", "未认证或令牌无效")
+    response = _error(request, 401, "Authorization", gettext("未认证或令牌无效"))
     response["WWW-Authenticate"] = "Bearer"
     return response
 
@@ -140,12 +146,12 @@ def on_http_error(request: HttpRequest, exc: HttpError):
 @api.exception_handler(RequestDataTooBig)
 def on_body_too_big(request: HttpRequest, exc: RequestDataTooBig):
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    return _error(request, 413, "body", f"请求体过大：最多 {limit} 字节")
+    return _error(request, 413, "body", gettext("请求体过大：最多 %(limit)s 字节") % {"limit": limit})
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404):
-    return _error(request, 404, None, "不存在")
+    return _error(request, 404, None, gettext("不存在"))
 
 
 @api.get("/ping", tags=["system"], summary="Trivial authenticated endpoint (baseline for benchmarks)")

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy
 
 from anxin.accounts.models import ApiToken, User
 
@@ -12,7 +13,10 @@ class UserAdmin(BaseUserAdmin):
     filter_horizontal = ("places", "groups", "user_permissions")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("安心", {"fields": ("role", "display_name", "phone", "places", "failed_logins", "locked_until")}),
+        (
+            gettext_lazy("安心"),
+            {"fields": ("role", "display_name", "phone", "places", "failed_logins", "locked_until")},
+        ),
     )
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 
 SESSION_KEY = "anxin_last_seen"
 
@@ -22,7 +23,7 @@ class IdleLogoutMiddleware:
             last_seen = request.session.get(SESSION_KEY)
             if last_seen is not None and now - last_seen > settings.ANXIN_IDLE_TIMEOUT.total_seconds():
                 logout(request)
-                messages.info(request, "长时间未操作，已自动退出，请重新登录")
+                messages.info(request, gettext("长时间未操作，已自动退出，请重新登录"))
                 response = redirect(settings.LOGIN_URL)
                 if request.headers.get("HX-Request"):
                     response["HX-Redirect"] = response["Location"]

@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from anxin.accounts.models import User
 from anxin.core.errors import Forbidden, InvalidInput
@@ -18,12 +19,17 @@ def user_authenticate(*, request: HttpRequest | None, username: str, password: s
     now = timezone.now()
     if account is not None and account.locked_until and account.locked_until > now:
         minutes = max(1, int((account.locked_until - now).total_seconds() // 60) + 1)
-        raise Forbidden(f"连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试", field="username")
+        reason = ngettext(
+            "连续登录失败次数过多，账号已锁定，请 %(minutes)s 分钟后再试",
+            "连续登录失败次数过多，账号已锁定，请 %(minutes)s 分钟后再试",
+            minutes,
+        )
+        raise Forbidden(reason % {"minutes": minutes}, field="username")
     user = authenticate(request, username=username, password=password)
     if user is None:
         if account is not None:
             _record_failure(account, now)
-        raise InvalidInput("用户名或密码错误", field="password")
+        raise InvalidInput(gettext("用户名或密码错误"), field="password")
     if user.failed_logins or user.locked_until:
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
     return user

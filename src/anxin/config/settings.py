@@ -117,7 +117,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file too (not SQLite's in-memory database), so concurrent requests in the browser and
     # race tests queue on the lock as they do in production. One file per test process.
-    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"anxin-test-{os.getpid()}.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"anxin-test-{os.getpid()}.sqlite3")
+    }
 # Keep each server thread's connection across requests. On SQLite this matters as much as on PostgreSQL:
 # opening one runs the PRAGMAs above, and closing the last one checkpoints and deletes the WAL, so
 # per-request connections made concurrent requests queue on the file (docs/benchmarks.md).

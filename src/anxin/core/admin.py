@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from anxin.core.models import AccessLog
 
@@ -20,5 +21,5 @@ class AccessLogAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.site_header = "安心 Anxin 管理后台"
-admin.site.site_title = "安心 Anxin"
+admin.site.site_header = gettext_lazy("安心 Anxin 管理后台")
+admin.site.site_title = gettext_lazy("安心 Anxin")

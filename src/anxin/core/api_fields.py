@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
+from django.utils.translation import gettext
 from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
@@ -24,7 +25,7 @@ MAX_VERSION = 2**31 - 1
 
 def _no_control_characters(value: str) -> str:
     if _CONTROL.search(value):
-        raise ValueError("含有二进制或控制字符")
+        raise ValueError(gettext("含有二进制或控制字符"))
     return value
 
 

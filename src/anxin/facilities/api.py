@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Query, Router, Schema
 
 from anxin.core.api_fields import READ_ERRORS, Code
@@ -59,12 +60,12 @@ def facility_search(
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
 ):
     if service not in FacilityService.Service.values:
-        raise InvalidInput(f"未知的服务代码 {service!r}", field="service")
+        raise InvalidInput(gettext("未知的服务代码 %(code)r") % {"code": service}, field="service")
     origin = None
     if place:
         origin = place_get_by_code(place)
         if origin is None:
-            raise InvalidInput(f"未知的地点代码 {place!r}", field="place")
+            raise InvalidInput(gettext("未知的地点代码 %(code)r") % {"code": place}, field="place")
     services = (service,)
     if service in (FacilityService.Service.FEVER_CLINIC, FacilityService.Service.FEVER_ROOM):
         services = (FacilityService.Service.FEVER_CLINIC, FacilityService.Service.FEVER_ROOM)
@@ -76,5 +77,5 @@ def facility_search(
 def facility_detail(request: HttpRequest, code: Code):
     facility = Facility.objects.prefetch_related("services").filter(code=code).first()
     if facility is None:
-        raise NotFound("医疗机构不存在", field="code")
+        raise NotFound(gettext("医疗机构不存在"), field="code")
     return FacilityOut.build(facility)

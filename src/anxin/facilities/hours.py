@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from anxin.core.i18n import gettext, pgettext
+
 
 def _parse(value: str) -> time:
     hours, minutes = value.split(":")
@@ -34,15 +36,33 @@ def is_open(hours: dict | None, at: datetime) -> bool:
     return False
 
 
+def _weekday_names() -> tuple[str, ...]:
+    # Chinese writes the prefix once ("周一、二、三", from "周%(days)s"); other languages name every day.
+    return (
+        pgettext("weekday", "一"),
+        pgettext("weekday", "二"),
+        pgettext("weekday", "三"),
+        pgettext("weekday", "四"),
+        pgettext("weekday", "五"),
+        pgettext("weekday", "六"),
+        pgettext("weekday", "日"),
+    )
+
+
 def describe_hours(hours: dict | None) -> str:
+    """Opening hours as a person reads them, in the active language: "周一、二、三、四、五 08:00-17:30"."""
     if not hours:
-        return "未登记"
+        return gettext("未登记")
     if hours.get("always"):
-        return "24小时"
-    names = "一二三四五六日"
+        return gettext("24小时")
+    names = _weekday_names()
     parts = []
     for period in hours.get("periods", []):
         days = period.get("days", [1, 2, 3, 4, 5, 6, 7])
-        label = "每天" if len(days) == 7 else "周" + "、".join(names[d - 1] for d in days)
+        if len(days) == 7:
+            label = gettext("每天")
+        else:
+            day_list = pgettext("list separator", "、").join(names[d - 1] for d in days)
+            label = gettext("周%(days)s") % {"days": day_list}
         parts.append(f"{label} {period['open']}-{period['close']}")
-    return "；".join(parts)
+    return pgettext("list separator", "；").join(parts)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
@@ -253,7 +254,7 @@ class ReopenIn(VersionIn):
 def _line(code: str, field: str = "line") -> Line:
     line = Line.objects.filter(code=code).first()
     if line is None:
-        raise InvalidInput(f"未知的热线代码 {code!r}", field=field)
+        raise InvalidInput(gettext("未知的热线代码 %(code)r") % {"code": code}, field=field)
     return line
 
 
@@ -262,7 +263,7 @@ def _place(code: str | None, field: str) -> Place | None:
         return None
     place = place_get_by_code(code)
     if place is None:
-        raise InvalidInput(f"未知的地点代码 {code!r}", field=field)
+        raise InvalidInput(gettext("未知的地点代码 %(code)r") % {"code": code}, field=field)
     return place
 
 
@@ -291,9 +292,9 @@ def case_list(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ):
     if status and status not in Case.Status.values:
-        raise InvalidInput(f"未知的状态 {status!r}", field="status")
+        raise InvalidInput(gettext("未知的状态 %(code)r") % {"code": status}, field="status")
     if urgency and urgency not in Urgency.values:
-        raise InvalidInput(f"未知的紧急程度 {urgency!r}", field="urgency")
+        raise InvalidInput(gettext("未知的紧急程度 %(code)r") % {"code": urgency}, field="urgency")
     user: User = request.auth
     qs = case_qs_for_user(user).select_related(
         "line", "place", "owner", "handler", "assigned_line", "assigned_place"

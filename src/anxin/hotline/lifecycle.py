@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from anxin.core.i18n import gettext_noop
+
 OPEN, TRANSFERRED, AWAITING, RESOLVED, CLOSED = (
     "open",
     "transferred",
@@ -26,12 +28,13 @@ STEPS: dict[str, tuple[frozenset[str], str | None]] = {
     "reopen": (frozenset({RESOLVED, CLOSED}), OPEN),
 }
 
+# msgids, translated where they are shown (hotline.services._claim); the same texts as Case.Status's labels.
 STATUS_LABELS = {
-    OPEN: "处理中",
-    TRANSFERRED: "已转办待接收",
-    AWAITING: "待回电",
-    RESOLVED: "已办结待回访",
-    CLOSED: "已关闭",
+    OPEN: gettext_noop("处理中"),
+    TRANSFERRED: gettext_noop("已转办待接收"),
+    AWAITING: gettext_noop("待回电"),
+    RESOLVED: gettext_noop("已办结待回访"),
+    CLOSED: gettext_noop("已关闭"),
 }
 
 

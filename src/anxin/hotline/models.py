@@ -127,10 +127,10 @@ class Case(models.Model):
         "people.Resident", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
     subject_note = models.CharField(
-        max_length=200, blank=True, help_text="求助对象（如：来电人的邻居，78岁）"
+        max_length=200, blank=True, help_text=_("求助对象（如：来电人的邻居，78岁）")
     )
     place = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="cases")
-    summary = models.TextField(help_text="来电内容")
+    summary = models.TextField(help_text=_("来电内容"))
     category = models.CharField(max_length=24, choices=Category.choices)
     urgency = models.CharField(max_length=2, choices=Urgency.choices)
     disposition = models.CharField(max_length=24, choices=Disposition.choices)

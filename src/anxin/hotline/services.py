@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from anxin.accounts.models import User
 from anxin.accounts.roles import Role
@@ -39,11 +40,17 @@ SUMMARY_MAX = 4000
 NOTE_MAX = 2000
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 Kind = CaseEvent.Kind
+# Stored as written (a timeline note is data); the desk's event_note filter translates it for display.
+FIRST_CONTACT_NOTE = gettext_noop("当场答复")
 
 
 def _choice(value: str, choices, field: str) -> str:
     if value not in choices.values:
-        raise InvalidInput(f"未知的代码 {value!r}，可选：{', '.join(choices.values)}", field=field)
+        raise InvalidInput(
+            gettext("未知的代码 %(value)r，可选：%(choices)s")
+            % {"value": value, "choices": ", ".join(choices.values)},
+            field=field,
+        )
     return value
 
 
@@ -100,7 +107,7 @@ def case_open(
 ) -> Case:
     """Record a new request; the agent who takes it becomes its owner (首问负责制)."""
     if not by.can("case.intake"):
-        raise Forbidden("当前角色不能受理工单")
+        raise Forbidden(gettext("当前角色不能受理工单"))
     now = now or timezone.now()
     summary = clean_text(summary, field="summary", max_length=SUMMARY_MAX, required=True)
     _choice(category, Category, "category")
@@ -108,7 +115,7 @@ def case_open(
     _choice(disposition, Disposition, "disposition")
     _choice(channel, Channel, "channel")
     if close_now and (urgency != Urgency.P4 or disposition != Disposition.ANSWER_CLOSED):
-        raise InvalidInput("只有 P4 且处置为“当场答复办结”的工单可以当场关闭", field="close_now")
+        raise InvalidInput(gettext("只有 P4 且处置为“当场答复办结”的工单可以当场关闭"), field="close_now")
     case_place = _case_place(by, line, place, caller_resident, subject_resident)
     case = Case.objects.create(
         line=line,
@@ -151,7 +158,7 @@ def case_open(
         case.resolution = summary[:200]
         _note_milestone(case, "resolved", now)
         _note_milestone(case, "closed", now)
-        _event(case, Kind.RESOLVED, by, at=now, note="当场答复")
+        _event(case, Kind.RESOLVED, by, at=now, note=FIRST_CONTACT_NOTE)
         _event(case, Kind.CLOSED, by, at=now, first_contact=True)
     case.save()
     _schedule_sla_check(case)
@@ -163,7 +170,7 @@ def _case_place(
 ) -> Place:
     for resident, field in ((subject, "subject_resident"), (caller, "caller_resident")):
         if resident is not None and not by.covers_path(resident.household.path):
-            raise Forbidden("该居民不在您负责的区域", field=field)
+            raise Forbidden(gettext("该居民不在您负责的区域"), field=field)
     chosen = (
         (subject.household if subject else None)
         or (caller.household if caller else None)
@@ -171,21 +178,23 @@ def _case_place(
         or line.place
     )
     if not by.covers_path(chosen.path):
-        raise Forbidden("该地点不在您负责的区域", field="place")
+        raise Forbidden(gettext("该地点不在您负责的区域"), field="place")
     return chosen
 
 
 def _claim(*, case: Case, version: int, by: User, step: str) -> Case:
     """Lock the case for this step: scope, permission, version and lifecycle, in that order."""
     if not by.can("case.act") or not case_visible_to(by, case):
-        raise Forbidden("您无权处理该工单")
+        raise Forbidden(gettext("您无权处理该工单"))
     claimed = Case.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1)
     if not claimed:
-        raise Conflict("工单已被他人更新，请刷新后再操作", field="version")
+        raise Conflict(gettext("工单已被他人更新，请刷新后再操作"), field="version")
     case.refresh_from_db()
     if not lifecycle.step_allowed(step, case.status):
-        label = lifecycle.STATUS_LABELS.get(case.status, case.status)
-        raise Conflict(f"工单当前状态为“{label}”，不能执行此操作", field="status")
+        label = gettext(lifecycle.STATUS_LABELS.get(case.status, case.status))
+        raise Conflict(
+            gettext("工单当前状态为“%(status)s”，不能执行此操作") % {"status": label}, field="status"
+        )
     return case
 
 
@@ -242,9 +251,9 @@ def case_transfer(
 ) -> Case:
     """Hand a case to another line or to a community/grid team; the owner stays the first taker."""
     if (to_line is None) == (to_place is None):
-        raise InvalidInput("请选择转办目标：一条热线或一个社区/网格", field="to")
+        raise InvalidInput(gettext("请选择转办目标：一条热线或一个社区/网格"), field="to")
     if to_place is not None and to_place.kind not in TEAM_PLACE_KINDS:
-        raise InvalidInput("只能转办到街道、社区或网格", field="to_place")
+        raise InvalidInput(gettext("只能转办到街道、社区或网格"), field="to_place")
     note = clean_text(note, field="note", max_length=NOTE_MAX, required=True)
     case = _claim(case=case, version=version, by=by, step="transfer")
     case.status = Case.Status.TRANSFERRED
@@ -263,7 +272,7 @@ def case_transfer(
 def case_accept(*, case: Case, version: int, by: User) -> Case:
     """The receiving team takes a transferred case; it now handles it, the owner still answers for it."""
     if not user_can_receive(by, case):
-        raise Forbidden("该工单未转给您所在的热线或社区", field="case")
+        raise Forbidden(gettext("该工单未转给您所在的热线或社区"), field="case")
     case = _claim(case=case, version=version, by=by, step="accept")
     case.status, case.handler = Case.Status.OPEN, by
     case.save()
@@ -290,11 +299,11 @@ def case_schedule_callback(
     if assignee_role:
         _choice(assignee_role, Role, "assignee_role")
     if timezone.is_naive(due_at):
-        raise InvalidInput("回电时间须带时区", field="due_at")
+        raise InvalidInput(gettext("回电时间须带时区"), field="due_at")
     if due_at < now - timedelta(minutes=1):
-        raise InvalidInput("回电时间不能早于现在", field="due_at")
+        raise InvalidInput(gettext("回电时间不能早于现在"), field="due_at")
     if due_at > now + timedelta(days=30):
-        raise InvalidInput("回电时间不能超过 30 天", field="due_at")
+        raise InvalidInput(gettext("回电时间不能超过 30 天"), field="due_at")
     note = clean_text(note, field="note", max_length=NOTE_MAX, required=kind == Callback.Kind.CONSULT)
     case = _claim(case=case, version=version, by=by, step="schedule_callback")
     callback = Callback.objects.create(
@@ -329,9 +338,9 @@ def case_complete_callback(*, case: Case, version: int, by: User, callback_id: i
     case = _claim(case=case, version=version, by=by, step="complete_callback")
     callback = case.callbacks.filter(pk=callback_id).first()
     if callback is None:
-        raise InvalidInput("该工单没有这个回电任务", field="callback_id")
+        raise InvalidInput(gettext("该工单没有这个回电任务"), field="callback_id")
     if callback.done_at is not None:
-        raise Conflict("该回电已完成", field="callback_id")
+        raise Conflict(gettext("该回电已完成"), field="callback_id")
     now = timezone.now()
     callback.done_at, callback.done_by, callback.outcome = now, by, outcome
     callback.save(update_fields=["done_at", "done_by", "outcome"])
@@ -398,7 +407,7 @@ def case_close(*, case: Case, version: int, by: User, note: str = "") -> Case:
     note = clean_text(note, field="note", max_length=NOTE_MAX)
     case = _claim(case=case, version=version, by=by, step="close")
     if case.return_visit_at is None:
-        raise Conflict("关闭前须完成回访并记录满意度", field="return_visit")
+        raise Conflict(gettext("关闭前须完成回访并记录满意度"), field="return_visit")
     now = timezone.now()
     case.status, case.closed_at = Case.Status.CLOSED, now
     _note_milestone(case, "closed", now)

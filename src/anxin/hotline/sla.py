@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+from anxin.core.i18n import gettext
+
 RULES_FILE = Path(__file__).parent / "rules" / "sla.toml"
 MILESTONES = frozenset({"dispatched", "clinician_callback", "resolved", "closed"})
 
@@ -18,6 +20,11 @@ class SlaRule:
     label: str
     minutes: int
     met_by: frozenset[str]
+
+    @property
+    def display_label(self) -> str:
+        """The label in the active language; its msgid is listed in hotline/sla_labels.py."""
+        return gettext(self.label)
 
 
 @dataclass(frozen=True)

@@ -114,9 +114,7 @@ def _intake_context(user: User, *, form=None, error: DomainError | None = None) 
 def _places_by_kind(places: list[Place]) -> list[tuple[str, list[Place]]]:
     """[(kind label, places)] in TEAM_PLACE_KINDS order, for the transfer select's option groups."""
     labels = dict(Place.Kind.choices)
-    groups = [
-        (labels[kind], [p for p in places if p.kind == kind]) for kind in TEAM_PLACE_KINDS
-    ]
+    groups = [(labels[kind], [p for p in places if p.kind == kind]) for kind in TEAM_PLACE_KINDS]
     return [(label, group) for label, group in groups if group]
 
 

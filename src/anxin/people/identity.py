@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from anxin.core.errors import InvalidInput
+from anxin.core.i18n import gettext
 from anxin.core.text import to_halfwidth
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -43,20 +44,22 @@ def parse_id_number(raw: str, *, field: str = "id_number", today: date | None = 
     """
     number = to_halfwidth(raw or "").replace(" ", "").upper()
     if not number:
-        raise InvalidInput("身份证号不能为空", field=field)
+        raise InvalidInput(gettext("身份证号不能为空"), field=field)
     if len(number) == 15:
-        raise InvalidInput("请使用 18 位身份证号（15 位旧号无校验位）", field=field)
+        raise InvalidInput(gettext("请使用 18 位身份证号（15 位旧号无校验位）"), field=field)
     if not _ID_SHAPE.match(number):
-        raise InvalidInput("身份证号应为 17 位数字加 1 位数字或 X", field=field)
+        raise InvalidInput(gettext("身份证号应为 17 位数字加 1 位数字或 X"), field=field)
     try:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
-        raise InvalidInput("身份证号中的出生日期不存在", field=field) from exc
+        raise InvalidInput(gettext("身份证号中的出生日期不存在"), field=field) from exc
     if birth.year < 1880 or birth > (today or _today()):
-        raise InvalidInput("身份证号中的出生日期不合理", field=field)
+        raise InvalidInput(gettext("身份证号中的出生日期不合理"), field=field)
     expected = id_check_char(number[:17])
     if number[17] != expected:
-        raise InvalidInput(f"身份证号校验位错误（应为 {expected}）", field=field)
+        raise InvalidInput(
+            gettext("身份证号校验位错误（应为 %(expected)s）") % {"expected": expected}, field=field
+        )
     sex = "M" if int(number[16]) % 2 == 1 else "F"
     return IdInfo(number=number, birth_date=birth, sex=sex, area_code=number[:6])
 
@@ -68,7 +71,7 @@ def normalise_phone(raw: str, *, field: str = "phone") -> str:
         if phone.startswith(prefix):
             phone = phone[len(prefix) :]
     if not _PHONE_SHAPE.match(phone):
-        raise InvalidInput("手机号应为 1 开头的 11 位数字", field=field)
+        raise InvalidInput(gettext("手机号应为 1 开头的 11 位数字"), field=field)
     return phone
 
 

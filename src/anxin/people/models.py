@@ -29,7 +29,7 @@ class Resident(models.Model):
     sex = models.CharField(max_length=1, choices=Sex.choices)
     phone = models.CharField(max_length=11, blank=True, db_index=True)
     household = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="residents")
-    relation = models.CharField(max_length=20, blank=True, help_text="与户主关系")
+    relation = models.CharField(max_length=20, blank=True, help_text=_("与户主关系"))
     lives_alone = models.BooleanField(default=False)
     pregnant_due_date = models.DateField(null=True, blank=True)
     chronic_conditions = models.JSONField(default=list, blank=True)

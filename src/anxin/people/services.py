@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from anxin.accounts.models import User
 from anxin.core.audit import access_log_write
@@ -29,13 +30,15 @@ def resident_create(
 ) -> Resident:
     info = parse_id_number(id_number)
     if Resident.objects.filter(id_number=info.number).exists():
-        raise InvalidInput("该身份证号已登记", field="id_number")
+        raise InvalidInput(gettext("该身份证号已登记"), field="id_number")
     if household.kind != Place.Kind.UNIT:
-        raise InvalidInput("居民须登记到具体的户（门牌）", field="household")
+        raise InvalidInput(gettext("居民须登记到具体的户（门牌）"), field="household")
     conditions = list(chronic_conditions or [])
     unknown = [c for c in conditions if c not in CONDITION_LABELS]
     if unknown:
-        raise InvalidInput(f"未知的慢性病代码：{', '.join(unknown)}", field="chronic_conditions")
+        raise InvalidInput(
+            gettext("未知的慢性病代码：%(codes)s") % {"codes": ", ".join(unknown)}, field="chronic_conditions"
+        )
     return Resident.objects.create(
         name=clean_text(name, field="name", max_length=50, required=True),
         id_number=info.number,
@@ -53,7 +56,7 @@ def resident_create(
 def resident_reveal(*, user: User, resident: Resident, purpose: str = "", ip: str | None = None) -> dict:
     """The unmasked ID number and phone, for a role allowed to see them; every reveal is logged."""
     if not user.can("resident.reveal"):
-        raise Forbidden("当前角色无权查看完整身份证号和手机号")
+        raise Forbidden(gettext("当前角色无权查看完整身份证号和手机号"))
     access_log_write(
         user=user,
         action=AccessLog.Action.REVEAL,

@@ -5,14 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from anxin.core.i18n import gettext_noop
 from anxin.people.identity import age_on
 
-
-def gettext_noop(text: str) -> str:
-    """Marks a label for translation (makemessages looks for this name) while keeping this module pure."""
-    return text
-
-
+# Labels are msgids; Resident.tag_labels translates them where they are shown.
 TAG_LABELS: dict[str, str] = {
     "age_60": gettext_noop("60岁以上"),
     "age_80": gettext_noop("80岁以上"),

@@ -8,11 +8,12 @@ from typing import Any
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from anxin.accounts.roles import Role
 from anxin.core.masking import mask_phone
 from anxin.hotline.models import Case, Category, Channel, Disposition, Urgency
+from anxin.hotline.services import FIRST_CONTACT_NOTE
 from anxin.hotline.sla import sla_state
 
 register = template.Library()
@@ -89,7 +90,10 @@ def _show_value(key: str, value: Any) -> str:
     if isinstance(value, bool):
         return gettext("是") if value else gettext("否")
     if isinstance(value, dict):
-        return "，".join(f"{DATA_LABELS.get(k, k)}：{_show_value(k, v)}" for k, v in value.items())
+        pair = gettext("%(label)s：%(value)s")
+        return pgettext("list separator", "，").join(
+            pair % {"label": DATA_LABELS.get(k, k), "value": _show_value(k, v)} for k, v in value.items()
+        )
     if key == "due_at" and isinstance(value, str):
         try:
             return date_format(timezone.localtime(datetime.fromisoformat(value)), "Y-m-d H:i")
@@ -108,6 +112,15 @@ def event_data(data: dict | None) -> list[tuple[str, str]]:
         for key, value in data.items()
         if value not in ("", None) and key not in HIDDEN_DATA
     ]
+
+
+# Notes the services write themselves (as msgids); any other note is what a person typed, shown as typed.
+SYSTEM_NOTES = frozenset({FIRST_CONTACT_NOTE})
+
+
+@register.filter
+def event_note(note: str) -> str:
+    return gettext(note) if note in SYSTEM_NOTES else note
 
 
 @register.filter
