@@ -73,7 +73,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("load_demo", reset=args.reset)
+    options = {"reset": args.reset}
+    if args.scale is not None:
+        options["scale"] = args.scale
+    call_command("load_demo", **options)
     if args.no_serve:
         return 0
     print(f"\n安心 Anxin 演示已启动：http://{args.host}:{args.port}/  （Ctrl+C 退出）\n", flush=True)
@@ -102,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=DEMO_PORT)
     demo.add_argument("--reset", action="store_true", help="drop the demo data and load it again")
     demo.add_argument("--no-serve", action="store_true", help="load and print logins, then exit")
+    demo.add_argument("--scale", type=float, help="scale residents, facilities and cases (default 1.0)")
     demo.set_defaults(func=cmd_demo)
 
     serve = sub.add_parser(

@@ -55,3 +55,13 @@ def test_an_idle_session_is_logged_out(world, client, settings):
         response = client.get("/desk/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_an_idle_htmx_request_is_sent_to_the_login_page(world, client, settings):
+    client.force_login(world.agent)
+    client.get("/desk/")
+    later = timezone.now() + settings.ANXIN_IDLE_TIMEOUT + timedelta(minutes=1)
+    with time_machine.travel(later):
+        response = client.get("/desk/lists/mine/", headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == "/accounts/login/"

@@ -627,6 +627,12 @@ def test_it_shows_a_resident_masked(client, world):
     assert "查看完整信息" in page
 
 
+def test_the_resident_page_names_the_family_doctor_and_grid_worker(client, world):
+    client.force_login(world.agent)
+    page = client.get(reverse("people:resident", args=[world.wang.pk])).content.decode()
+    assert "吴家庭医生" in page and "张网格员" in page
+
+
 def test_it_reveals_the_full_identity_and_logs_it(client, world):
     client.force_login(world.agent)
     response = client.post(

@@ -5,7 +5,8 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.http import HttpResponse
+from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext
 
 SESSION_KEY = "anxin_last_seen"
@@ -24,9 +25,13 @@ class IdleLogoutMiddleware:
             if last_seen is not None and now - last_seen > settings.ANXIN_IDLE_TIMEOUT.total_seconds():
                 logout(request)
                 messages.info(request, gettext("长时间未操作，已自动退出，请重新登录"))
-                response = redirect(settings.LOGIN_URL)
+                login_url = resolve_url(settings.LOGIN_URL)
                 if request.headers.get("HX-Request"):
-                    response["HX-Redirect"] = response["Location"]
-                return response
+                    # A 302 would be followed inside the background request and swapped into the page;
+                    # htmx acts on HX-Redirect only in a non-redirect response.
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = login_url
+                    return response
+                return redirect(login_url)
             request.session[SESSION_KEY] = now
         return self.get_response(request)

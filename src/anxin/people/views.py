@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from anxin.core.views import domain_errors
 from anxin.people.selectors import household_members, resident_get_for_user
 from anxin.people.services import resident_reveal
+from anxin.places.selectors import place_duty_holders
 
 
 @login_required
@@ -19,6 +20,7 @@ def resident_detail(request, resident_id: int):
         {
             "resident": resident,
             "members": household_members(resident),
+            "duty_holders": place_duty_holders(resident.household),
             "can_reveal": request.user.can("resident.reveal"),
         },
     )
