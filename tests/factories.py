@@ -6,6 +6,8 @@ import itertools
 from datetime import date
 
 from anxin.accounts.models import User
+from anxin.hotline import services
+from anxin.hotline.models import Case
 from anxin.people.identity import id_check_char
 from anxin.people.models import Resident
 from anxin.places.models import Place
@@ -42,3 +44,20 @@ def make_resident(
         household=household,
         **extra,
     )
+
+
+def open_case(world, **overrides) -> Case:
+    """A P3 home-visit case about 王建国 (community A), opened by the agent through the service."""
+    fields = {
+        "by": world.agent,
+        "line": world.medical_line,
+        "summary": "老人发烧三天，38.8度",
+        "category": "medical_consult",
+        "urgency": "P3",
+        "disposition": "home_visit",
+        "caller_phone": "13800138000",
+        "caller_resident": world.wang,
+        "subject_resident": world.wang,
+    }
+    fields.update(overrides)
+    return services.case_open(**fields)

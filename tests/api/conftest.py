@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from anxin.hotline.models import Case
-from tests.api.helpers import Api, open_case
+from tests.api.helpers import Api
+from tests.factories import open_case
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ from typing import Any
 from django.test import Client
 
 from anxin.accounts.models import User
-from anxin.hotline import services
-from anxin.hotline.models import Case
 
 
 class Api:
@@ -58,23 +56,6 @@ STEP_BODIES: dict[str, dict[str, Any]] = {
     "close": {},
     "reopen": {"reason": "x"},
 }
-
-
-def open_case(world, **overrides) -> Case:
-    """A P3 home-visit case about 王建国 (community A), opened by the agent through the service."""
-    fields: dict[str, Any] = {
-        "by": world.agent,
-        "line": world.medical_line,
-        "summary": "老人发烧三天，38.8度",
-        "category": "medical_consult",
-        "urgency": "P3",
-        "disposition": "home_visit",
-        "caller_phone": "13800138000",
-        "caller_resident": world.wang,
-        "subject_resident": world.wang,
-    }
-    fields.update(overrides)
-    return services.case_open(**fields)
 
 
 def detail(response) -> list[dict[str, Any]]:

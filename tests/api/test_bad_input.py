@@ -16,7 +16,8 @@ from anxin.accounts.models import ApiToken
 from anxin.core.models import AccessLog
 from anxin.hotline import services
 from anxin.hotline.models import Callback, Case, CaseEvent
-from tests.api.helpers import STEP_BODIES, detail, fields, open_case
+from tests.api.helpers import STEP_BODIES, detail, fields
+from tests.factories import open_case
 
 pytestmark = pytest.mark.django_db
 

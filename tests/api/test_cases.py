@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from anxin.hotline import services
 from anxin.hotline.models import Callback, Case, CaseEvent
-from tests.api.helpers import open_case
+from tests.factories import open_case
 
 pytestmark = pytest.mark.django_db
 

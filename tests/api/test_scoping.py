@@ -10,7 +10,8 @@ from anxin.accounts.models import ApiToken
 from anxin.accounts.roles import Role
 from anxin.core.models import AccessLog
 from anxin.hotline.models import Case, CaseEvent
-from tests.api.helpers import STEP_BODIES, detail, open_case
+from tests.api.helpers import STEP_BODIES, detail
+from tests.factories import open_case
 
 pytestmark = pytest.mark.django_db
 

@@ -10,24 +10,9 @@ from anxin.core.errors import Conflict, Forbidden, InvalidInput
 from anxin.hotline import services
 from anxin.hotline.models import Callback, Case, CaseEvent
 from anxin.hotline.tasks import sla_sweep
+from tests.factories import open_case
 
 pytestmark = pytest.mark.django_db
-
-
-def open_case(world, **overrides):
-    fields = {
-        "by": world.agent,
-        "line": world.medical_line,
-        "summary": "老人发烧三天，38.8度",
-        "category": "medical_consult",
-        "urgency": "P3",
-        "disposition": "community_transfer",
-        "caller_phone": "13800138000",
-        "caller_resident": world.wang,
-        "subject_resident": world.wang,
-    }
-    fields.update(overrides)
-    return services.case_open(**fields)
 
 
 def test_it_opens_a_case_owned_by_the_first_taker(world):

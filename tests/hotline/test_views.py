@@ -13,25 +13,10 @@ from anxin.core.models import AccessLog
 from anxin.hotline import lifecycle, services
 from anxin.hotline.models import Callback, Case, CaseEvent
 from anxin.hotline.views import CASE_STEPS
+from tests.factories import open_case
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
-
-
-def open_case(world, **overrides) -> Case:
-    fields = {
-        "by": world.agent,
-        "line": world.medical_line,
-        "summary": "老人发烧三天，38.8度",
-        "category": "medical_consult",
-        "urgency": "P3",
-        "disposition": "community_transfer",
-        "caller_phone": "13800138000",
-        "caller_resident": world.wang,
-        "subject_resident": world.wang,
-    }
-    fields.update(overrides)
-    return services.case_open(**fields)
 
 
 def intake_form(world, **overrides) -> dict[str, str]:
