@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja.security import HttpBearer
 
 from anxin.accounts.models import ApiToken, User, hash_token
@@ -13,8 +14,13 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
         if not token or len(token) > 200:
             return None
-        row = ApiToken.objects.select_related("user").filter(key_hash=hash_token(token)).first()
-        if row is None or not row.user.is_active:
+        # get(), not filter().first(): the hash is unique, and first() would compile an ORDER BY on every
+        # API request (docs/benchmarks.md).
+        try:
+            row = ApiToken.objects.select_related("user").get(key_hash=hash_token(token))
+        except ApiToken.DoesNotExist:
+            return None
+        if not row.user.is_active:
             return None
         now = timezone.now()
         # Touch at most once a minute so a busy client does not write on every request.
@@ -28,4 +34,4 @@ def require(user: User, permission: str) -> None:
     """For endpoints whose selector answers "nothing" to a role without the permission: say 403 instead,
     so a client can tell "not allowed" from "no match"."""
     if not user.can(permission):
-        raise Forbidden("当前角色无权调用此接口")
+        raise Forbidden(gettext("当前角色无权调用此接口"))

@@ -7,15 +7,16 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anxin.accounts.models import User
 from anxin.accounts.roles import Role
 from anxin.core.errors import NotFound
 from anxin.hotline.models import Callback, Case, Disposition, Line
 from anxin.people.models import Resident
-from anxin.people.selectors import household_members, residents_by_phone
+from anxin.people.selectors import residents_by_phone_with_members
 from anxin.places.models import Place
-from anxin.places.selectors import place_ancestors, place_duty_holders, place_within_q
+from anxin.places.selectors import place_ancestors, place_duty_holders_among, place_within_q
 
 # Who makes up a community/grid team that receives transfers (the hotline agents covering the district
 # do not: a case sent to a grid is for the people on the ground).
@@ -61,7 +62,7 @@ def case_get_for_user(user: User, case_id: int) -> Case:
         .first()
     )
     if case is None:
-        raise NotFound("工单不存在或不在您负责的区域", field="case_id")
+        raise NotFound(gettext("工单不存在或不在您负责的区域"), field="case_id")
     return case
 
 
@@ -146,12 +147,19 @@ class PopEntry:
 
 
 def screen_pop(user: User, phone: str, *, recent: int = 5) -> list[PopEntry]:
-    """Everything an agent needs when a number rings: the residents on it, their households and cases."""
+    """Everything an agent needs when a number rings: the residents on it, their households and cases.
+
+    Kept to a few indexed queries (docs/benchmarks.md): residents with their household members in one,
+    then per household its ancestors and duty holders, then per resident the cases.
+    """
     entries = []
-    for resident in residents_by_phone(user, phone):
-        ancestors = place_ancestors(resident.household)
-        grid = next((p for p in ancestors if p.kind == Place.Kind.GRID), None)
-        holders = place_duty_holders(resident.household)
+    per_household: dict[int, tuple[Place | None, dict[str, object]]] = {}
+    for resident, members in residents_by_phone_with_members(user, phone):
+        if resident.household_id not in per_household:
+            ancestors = place_ancestors(resident.household)
+            grid = next((p for p in ancestors if p.kind == Place.Kind.GRID), None)
+            per_household[resident.household_id] = (grid, place_duty_holders_among(ancestors))
+        grid, holders = per_household[resident.household_id]
         cases = list(
             case_qs_for_user(user)
             .filter(Q(subject_resident=resident) | Q(caller_resident=resident))
@@ -162,7 +170,7 @@ def screen_pop(user: User, phone: str, *, recent: int = 5) -> list[PopEntry]:
             PopEntry(
                 resident=resident,
                 tags=resident.tag_labels(),
-                members=household_members(resident),
+                members=members,
                 grid=grid,
                 family_doctor=holders.get("family_doctor"),
                 grid_worker=holders.get("grid_worker"),

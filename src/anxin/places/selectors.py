@@ -10,7 +10,8 @@ from anxin.places.models import Place
 def place_ancestors(place: Place) -> list[Place]:
     """The place and everything above it, nearest first."""
     codes = place.ancestor_codes()
-    by_code = {p.code: p for p in Place.objects.filter(code__in=codes)}
+    # Ordered here from the path, so no ORDER BY in SQL.
+    by_code = {p.code: p for p in Place.objects.filter(code__in=codes).order_by()}
     return [by_code[c] for c in reversed(codes) if c in by_code]
 
 
@@ -31,7 +32,24 @@ def place_point(place: Place) -> tuple[float, float] | None:
 
 
 def place_get_by_code(code: str) -> Place | None:
-    return Place.objects.filter(code=code).first()
+    try:
+        return Place.objects.get(code=code)  # codes are unique; get() compiles no ORDER BY
+    except Place.DoesNotExist:
+        return None
+
+
+def place_duty_holders_among(ancestors: list[Place]) -> dict[str, object]:
+    """``place_duty_holders`` for a place whose ``place_ancestors`` are already at hand (nearest first):
+    one query by primary key instead of a join on the codes."""
+    from anxin.places.models import PlaceDuty
+
+    nearness = {place.pk: index for index, place in enumerate(ancestors)}
+    holders: dict[str, tuple[int, object]] = {}
+    for row in PlaceDuty.objects.filter(place_id__in=list(nearness)).select_related("user"):
+        level = nearness[row.place_id]
+        if row.duty not in holders or level < holders[row.duty][0]:
+            holders[row.duty] = (level, row.user)
+    return {duty: user for duty, (_, user) in holders.items()}
 
 
 def place_duty_holders(place: Place) -> dict[str, object]:
