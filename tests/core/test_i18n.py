@@ -51,12 +51,6 @@ UNTRANSLATED = {
     ("cli.py", "/  （Ctrl+C 退出）\n"),
     # A language's own name in the language switcher stays in that language.
     ("config/settings.py", "简体中文"),
-    # Not yet marked: these files are being changed by other work; mark them with gettext, run makemessages,
-    # translate, and delete these entries (test_the_allow_list_names_only_unmarked_strings insists).
-    ("core/api_auth.py", "当前角色无权调用此接口"),
-    ("hotline/selectors.py", "工单不存在或不在您负责的区域"),
-    ("people/selectors.py", "当前角色无权查看居民信息"),
-    ("people/selectors.py", "居民不存在或不在您负责的区域"),
 }
 
 
