@@ -30,9 +30,24 @@ def _manage(argv: Sequence[str]) -> int:
     return 0
 
 
+WORKER_LOG = Path("var") / "worker.log"
+
+
 def _start_worker() -> subprocess.Popen:
-    """The django-tasks database worker, in its own process beside the web server."""
-    return subprocess.Popen([sys.executable, "-m", "anxin.cli", "manage", "db_worker", "--interval", "1"])
+    """The django-tasks database worker, in its own process beside the web server.
+
+    It logs every task it runs; that goes to var/worker.log so the terminal keeps the server's output.
+    """
+    log = WORKER_LOG.open("a", encoding="utf-8")
+    command = [sys.executable, "-m", "anxin.cli", "manage", "db_worker", "--interval", "1"]
+    return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+
+
+def _collect_static() -> None:
+    """Copy static files to STATIC_ROOT, where whitenoise serves them with long cache headers."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def _gunicorn(host: str, port: int, workers: int) -> list[str]:
@@ -56,6 +71,8 @@ def _gunicorn(host: str, port: int, workers: int) -> list[str]:
 
 def _run_server(host: str, port: int, workers: int, with_worker: bool) -> int:
     worker = _start_worker() if with_worker else None
+    if worker is not None:
+        print(f"后台任务 worker 已启动，日志：{WORKER_LOG}", flush=True)
     server = subprocess.Popen(_gunicorn(host, port, workers))
     try:
         return server.wait()
@@ -79,6 +96,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     call_command("load_demo", **options)
     if args.no_serve:
         return 0
+    _collect_static()
     print(f"\n安心 Anxin 演示已启动：http://{args.host}:{args.port}/  （Ctrl+C 退出）\n", flush=True)
     return _run_server(args.host, args.port, workers=2, with_worker=True)
 
@@ -89,6 +107,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.migrate:
         call_command("migrate", interactive=False, verbosity=0)
+    _collect_static()
     return _run_server(args.host, args.port, workers=args.workers, with_worker=args.with_worker)
 
 

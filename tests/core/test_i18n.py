@@ -49,6 +49,7 @@ UNTRANSLATED = {
     # `anxin demo`'s start-up line on the terminal, beside the demo's printed login table.
     ("cli.py", "\n安心 Anxin 演示已启动：http://"),
     ("cli.py", "/  （Ctrl+C 退出）\n"),
+    ("cli.py", "后台任务 worker 已启动，日志："),
     # A language's own name in the language switcher stays in that language.
     ("config/settings.py", "简体中文"),
 }
