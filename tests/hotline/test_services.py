@@ -9,6 +9,7 @@ from django.utils import timezone
 from anxin.core.errors import Conflict, Forbidden, InvalidInput
 from anxin.hotline import services
 from anxin.hotline.models import Callback, Case, CaseEvent
+from anxin.hotline.selectors import case_list_community_inbox, case_list_line_inbox
 from anxin.hotline.tasks import sla_sweep
 from tests.factories import open_case
 
@@ -209,3 +210,22 @@ def test_an_agent_cannot_act_outside_scope(world):
     case = open_case(world)
     with pytest.raises(Forbidden):
         services.case_add_note(case=case, version=case.version, by=world.grid_worker_b, note="越权")
+
+
+def test_a_community_team_can_send_a_case_back_to_the_line(world):
+    case = open_case(world)
+    case = services.case_transfer(
+        case=case, version=case.version, by=world.agent, note="请上门", to_place=world.grid_a
+    )
+    case = services.case_accept(case=case, version=case.version, by=world.grid_worker_a)
+    case = services.case_transfer(
+        case=case,
+        version=case.version,
+        by=world.grid_worker_a,
+        note="需医生电话评估",
+        to_line=world.medical_line,
+    )
+    assert case in case_list_line_inbox(world.clinician)
+    assert case not in case_list_community_inbox(world.grid_worker_a)
+    case = services.case_accept(case=case, version=case.version, by=world.clinician)
+    assert (case.owner, case.handler) == (world.agent, world.clinician)
