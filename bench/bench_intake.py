@@ -49,9 +49,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
     BENCH_DIR,
-    DEFAULT_DATABASE_URL,
     ROOT,
     VENV_BIN,
+    add_run_arguments,
     append_json,
     database_label,
     machine,
@@ -316,8 +316,7 @@ def port_free(port: int) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
-    parser.add_argument("--residents", type=int, default=None, help="population size (default 2,500,000)")
+    add_run_arguments(parser)
     parser.add_argument("--port", type=int, default=8231)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (anxin serve's default: 2)")
     parser.add_argument("--clients", type=int, default=32)
@@ -332,13 +331,6 @@ def main(argv: list[str] | None = None) -> int:
         help="then a phase of intake where each client sends one case every this many seconds (0: skip)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the cases the run created")
-    parser.add_argument(
-        "--wait-quiet",
-        type=float,
-        default=180.0,
-        help="wait up to this many seconds for the machine to be idle before timing (0: do not wait)",
-    )
-    parser.add_argument("--json", help="append the results as one JSON line to this file")
     args = parser.parse_args(argv)
     if not 8200 <= args.port <= 8299:
         raise SystemExit("use a port between 8200 and 8299")

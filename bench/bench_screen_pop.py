@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
-    DEFAULT_DATABASE_URL,
+    add_run_arguments,
     append_json,
     database_label,
     machine,
@@ -115,20 +115,12 @@ def time_api(user, phones: list[str]) -> list[int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
-    parser.add_argument("--residents", type=int, default=None, help="population size (default 2,500,000)")
+    add_run_arguments(parser)
     parser.add_argument("--calls", type=int, default=3000)
     parser.add_argument("--missing", type=float, default=0.1, help="share of unknown numbers")
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-api", action="store_true", help="skip GET /api/residents")
-    parser.add_argument(
-        "--wait-quiet",
-        type=float,
-        default=180.0,
-        help="wait up to this many seconds for the machine to be idle before timing (0: do not wait)",
-    )
-    parser.add_argument("--json", help="append the results as one JSON line to this file")
     args = parser.parse_args(argv)
 
     setup_django(args.database_url)

@@ -6,6 +6,7 @@ under the checkout (``var/`` is gitignored), on PostgreSQL a database named ``an
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -199,3 +200,16 @@ def append_json(path: str | None, record: dict[str, object]) -> None:
     with target.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     print(f"results appended to {target}")
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every timed benchmark takes: where, how big, when to start, where to record."""
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--residents", type=int, default=None, help="population size (default 2,500,000)")
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=180.0,
+        help="wait up to this many seconds for the machine to be idle before timing (0: do not wait)",
+    )
+    parser.add_argument("--json", help="append the results as one JSON line to this file")
