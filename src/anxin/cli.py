@@ -13,17 +13,21 @@ from pathlib import Path
 DEMO_PORT = 8000
 
 
-def _setup_django() -> None:
+def _prepare_environment() -> None:
+    """Settings module and ./var (where the default SQLite database lives) before Django starts."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anxin.config.settings")
     (Path.cwd() / "var").mkdir(exist_ok=True)
+
+
+def _setup_django() -> None:
+    _prepare_environment()
     import django
 
     django.setup()
 
 
 def _manage(argv: Sequence[str]) -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anxin.config.settings")
-    (Path.cwd() / "var").mkdir(exist_ok=True)
+    _prepare_environment()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["anxin manage", *argv])

@@ -40,3 +40,18 @@ def test_duties_are_inherited_from_the_nearest_place(world):
     assert holders["grid_worker"] == world.grid_worker_a
     assert holders["family_doctor"] == world.family_doctor_a
     assert place_duty_holders(world.unit_b1) == {}
+
+
+def test_the_nearest_assignment_wins_in_both_lookups(world):
+    from anxin.places.models import PlaceDuty
+    from anxin.places.selectors import place_duty_holders_among
+
+    PlaceDuty.objects.create(
+        place=world.community_a, user=world.grid_worker_b, duty=PlaceDuty.Duty.GRID_WORKER
+    )
+    for holders in (
+        place_duty_holders(world.unit_a1),
+        place_duty_holders_among(place_ancestors(world.unit_a1)),
+    ):
+        assert holders["grid_worker"] == world.grid_worker_a
+        assert holders["family_doctor"] == world.family_doctor_a

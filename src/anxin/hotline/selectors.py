@@ -97,12 +97,13 @@ def case_list_line_inbox(user: User, *, limit: int = 50) -> list[Case]:
 
 def case_list_community_inbox(user: User, *, limit: int = 50) -> list[Case]:
     """Cases transferred to a community or grid the user covers (the grid worker's inbox)."""
+    if not user.can("case.read"):
+        return []
     qs = Case.objects.filter(
         place_within_q(user.covered_paths(), "assigned_place__path"),
         assigned_place__isnull=False,
-    ).filter(status__in=ACTIVE_STATUSES)
-    if not user.can("case.read"):
-        return []
+        status__in=ACTIVE_STATUSES,
+    )
     return _sorted_for_desk(_desk_related(qs)[:limit])
 
 

@@ -38,18 +38,23 @@ def place_get_by_code(code: str) -> Place | None:
         return None
 
 
+def _nearest_holders(rows: Iterable[tuple[int, object]]) -> dict[str, object]:
+    """{duty: user} from (distance from the place, PlaceDuty) pairs: the nearest assignment wins."""
+    holders: dict[str, tuple[int, object]] = {}
+    for distance, row in rows:
+        if row.duty not in holders or distance < holders[row.duty][0]:
+            holders[row.duty] = (distance, row.user)
+    return {duty: user for duty, (_, user) in holders.items()}
+
+
 def place_duty_holders_among(ancestors: list[Place]) -> dict[str, object]:
     """``place_duty_holders`` for a place whose ``place_ancestors`` are already at hand (nearest first):
     one query by primary key instead of a join on the codes."""
     from anxin.places.models import PlaceDuty
 
-    nearness = {place.pk: index for index, place in enumerate(ancestors)}
-    holders: dict[str, tuple[int, object]] = {}
-    for row in PlaceDuty.objects.filter(place_id__in=list(nearness)).select_related("user"):
-        level = nearness[row.place_id]
-        if row.duty not in holders or level < holders[row.duty][0]:
-            holders[row.duty] = (level, row.user)
-    return {duty: user for duty, (_, user) in holders.items()}
+    distance = {place.pk: index for index, place in enumerate(ancestors)}
+    rows = PlaceDuty.objects.filter(place_id__in=list(distance)).select_related("user")
+    return _nearest_holders((distance[row.place_id], row) for row in rows)
 
 
 def place_duty_holders(place: Place) -> dict[str, object]:
@@ -57,11 +62,6 @@ def place_duty_holders(place: Place) -> dict[str, object]:
     from anxin.places.models import PlaceDuty
 
     codes = place.ancestor_codes()
+    distance = {code: len(codes) - 1 - index for index, code in enumerate(codes)}
     rows = PlaceDuty.objects.filter(place__code__in=codes).select_related("user", "place")
-    depth = {code: index for index, code in enumerate(codes)}
-    holders: dict[str, tuple[int, object]] = {}
-    for row in rows:
-        level = depth[row.place.code]
-        if row.duty not in holders or level > holders[row.duty][0]:
-            holders[row.duty] = (level, row.user)
-    return {duty: user for duty, (_, user) in holders.items()}
+    return _nearest_holders((distance[row.place.code], row) for row in rows)
