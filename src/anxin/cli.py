@@ -119,6 +119,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return _manage(["db_worker", "--interval", str(args.interval)])
 
 
+def cmd_triage(args: argparse.Namespace) -> int:
+    from anxin.triage.command import run
+
+    return run(args.file, eval_mode=args.eval, as_json=args.json, out=sys.stdout, err=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="anxin", description="安心 Anxin")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -144,6 +150,20 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run background tasks (SLA checks, reminders)")
     worker.add_argument("--interval", type=float, default=1.0)
     worker.set_defaults(func=cmd_worker)
+
+    triage = sub.add_parser(
+        "triage",
+        help="triage JSON Lines from FILE or standard input (see docs/triage.md)",
+        description="One JSON line in per message, one decision out, in order. Exit 0 unless the input cannot be read.",
+    )
+    triage.add_argument(
+        "file", nargs="?", metavar="FILE", help="JSON Lines; standard input when absent or '-'"
+    )
+    triage.add_argument(
+        "--eval", action="store_true", help="FILE carries gold labels: print precision, recall, confusion"
+    )
+    triage.add_argument("--json", action="store_true", help="with --eval: the figures as JSON")
+    triage.set_defaults(func=cmd_triage)
 
     manage = sub.add_parser("manage", help="Django's manage.py", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)

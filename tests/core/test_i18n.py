@@ -40,8 +40,10 @@ GETTEXT_CALLS = {
 CONTEXT_CALLS = {"pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy"}
 
 # Python that is not translated, on purpose. Folders: demo data (residents' names, call summaries, the printed
-# demo report) is content, not UI; migrations are history. Literals: (path below src/anxin, exact text).
-UNTRANSLATED_FOLDERS = ("demo", "migrations")
+# demo report) is content, not UI; migrations are history; the triage engine's literals are patterns of what
+# callers say, and its explanations come from the rule files in both languages (because / because_en).
+# Literals: (path below src/anxin, exact text).
+UNTRANSLATED_FOLDERS = ("demo", "migrations", "triage")
 UNTRANSLATED = {
     # Product name in the OpenAPI title and the command line's description.
     ("api.py", "Anxin 安心 API"),

@@ -1,0 +1,79 @@
+"""The codes the engine speaks. Other tools read them; keep them exactly as issue 3 spells them."""
+
+from __future__ import annotations
+
+CATEGORIES = (
+    "emergency",
+    "medical_consult",
+    "care_navigation",
+    "medication",
+    "psych_support",
+    "supplies",
+    "policy",
+    "vaccination",
+    "testing",
+    "report_clue",
+    "complaint",
+    "suggestion",
+    "other",
+)
+URGENCIES = ("P1", "P2", "P3", "P4")
+DISPOSITIONS = (
+    "call_120",
+    "fever_clinic",
+    "doctor_callback",
+    "home_visit",
+    "appointment",
+    "medication_delivery",
+    "psych_counselor",
+    "community_transfer",
+    "volunteer_errand",
+    "answer_closed",
+    "department_dispatch",
+)
+RED_FLAGS = (
+    "convulsion",
+    "dyspnea",
+    "spo2_low",
+    "altered_consciousness",
+    "chest_pain",
+    "infant_fever",
+    "pregnancy_warning",
+    "high_fever_persistent",
+    "dialysis_missed",
+    "suicidal_ideation",
+    "severe_dehydration",
+    "cyanosis",
+)
+CONDITIONS = (
+    "hypertension",
+    "diabetes",
+    "copd",
+    "heart_disease",
+    "ckd_dialysis",
+    "cancer_chemo",
+    "immunosuppressed",
+    "disabled",
+    "lives_alone",
+)
+CHANNELS = ("medical_hotline", "psych_hotline", "citizen_hotline", "chat_group", "one_key_device")
+
+# Groups the facts put a subject in; rules name them in `groups_any`.
+GROUPS = (
+    "infant_under_3m",
+    "infant_3_6m",
+    "child_under_3",
+    "child_under_5",
+    "child",
+    "elderly_60",
+    "elderly_80",
+    "pregnant",
+    "chronic",
+    "high_risk",
+    *CONDITIONS,
+)
+
+
+def urgency_rank(urgency: str) -> int:
+    """0 for P1 (most urgent) … 3 for P4."""
+    return URGENCIES.index(urgency)

@@ -1,0 +1,66 @@
+"""Is a matched symptom said of now, or denied, past, or only feared?
+
+A caller's sentence is cut into clauses at punctuation and at 但/可是/不过; a cue is read inside its clause only.
+"没有呼吸困难", "不喘" deny it; "上次抽搐是三年前" puts it in the past; "万一抽搐怎么办" only fears it. Anything
+else counts: when unsure, the cue stands, because missing an emergency costs more than a false alarm.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Polarity(StrEnum):
+    PRESENT = "present"
+    NEGATED = "negated"
+    HISTORY = "history"
+    HYPOTHETICAL = "hypothetical"
+
+
+_CLAUSE_BREAK = re.compile(
+    r"[,.;!?，。；！？、\n~～…:：]|但是|但|可是|不过|然而|现在|刚才|刚刚|今天|昨天|后来"
+)
+# Phrases that start with a negation word but do not negate what follows.
+_NOT_NEGATION = re.compile(
+    r"有没有|是不是|是否|要不要|能不能|会不会|不知道|不清楚|不确定|不会说|不停|不止|不断|不退|不了|不住|不行|不好|不对|不舒服|没法|没办法|没人|无法|不能"
+)
+# A negation word counts only when nothing but a filler stands between it and the cue ("不动" is a verb).
+_NEGATION_BEFORE = re.compile(
+    r"(?:没有|没|无|未|否认|不|并无)(?:明显|明显的|太|怎么|怎么样|是很|很|再|有|出现|发生|感觉|觉得|见|什么|任何|的|过|一点|想|要|打算|会)*$"
+)
+# "胸痛倒是没有": the denial closes the clause ("满月没几天" is not a denial).
+_NEGATION_AFTER = re.compile(r"^(?:倒是|倒|也|都|是|的情况)?(?:没有|没|无|不是)(?:的|了|啊|呀|过)?$")
+_COMPARISON = re.compile(r"比(以前|之前|上次|原来|平时|昨天)")
+_HISTORY_AFTER = re.compile(r"([0-9一二两三四五六七八九十几]+|好几|很多)(年|个月)(前|以前)|小时候|年轻时")
+_HISTORY = re.compile(
+    r"上次|上回|以前|曾经|既往|去年|前年|小时候|年轻时|早年|很久以前|好几年前|几年前|多年前|"
+    r"[0-9一二两三四五六七八九十几]+年前|[0-9一二两三四五六七八九十几]+个月前|病史"
+)
+_HYPOTHETICAL = re.compile(
+    r"如果|万一|要是|假如|假设|会不会|会引起|会导致|怎么预防|预防|担心会|怕会|害怕会|以防|比如|例如|"
+    r"什么情况|哪些情况|什么症状|出现什么|需要注意|注意什么|要注意|应该注意|"
+    r"新闻|听说|网上说|据说|有人说|别人家"
+)
+
+
+def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause of ``text`` around the span [start, end)."""
+    clause_start = 0
+    for boundary in _CLAUSE_BREAK.finditer(text, 0, start):
+        clause_start = boundary.end()
+    following = _CLAUSE_BREAK.search(text, end)
+    return clause_start, following.start() if following else len(text)
+
+
+def polarity(text: str, start: int, end: int) -> Polarity:
+    clause_start, clause_end = clause_bounds(text, start, end)
+    before = text[clause_start:start]
+    after = text[end:clause_end]
+    if _HYPOTHETICAL.search(before):
+        return Polarity.HYPOTHETICAL
+    if _NEGATION_BEFORE.search(_NOT_NEGATION.sub("", before)) or _NEGATION_AFTER.match(after):
+        return Polarity.NEGATED
+    if _HISTORY.search(_COMPARISON.sub("", before)) or _HISTORY_AFTER.search(after):
+        return Polarity.HISTORY
+    return Polarity.PRESENT

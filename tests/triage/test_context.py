@@ -1,0 +1,56 @@
+"""Negation, history and hypotheticals: what a caller denies, remembers or fears does not fire."""
+
+import pytest
+
+from anxin.triage import TriageInput, triage
+from anxin.triage.context import Polarity, polarity
+
+
+def _polarity(text, cue):
+    start = text.index(cue)
+    return polarity(text, start, start + len(cue))
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "expected"),
+    [
+        ("没有呼吸困难", "呼吸困难", Polarity.NEGATED),
+        ("孩子不喘", "喘", Polarity.NEGATED),
+        ("无胸痛", "胸痛", Polarity.NEGATED),
+        ("胸痛倒是没有", "胸痛", Polarity.NEGATED),
+        ("上次抽搐是三年前", "抽搐", Polarity.HISTORY),
+        ("以前得过心梗", "心梗", Polarity.HISTORY),
+        ("万一抽搐怎么办", "抽搐", Polarity.HYPOTHETICAL),
+        ("会不会呼吸困难", "呼吸困难", Polarity.HYPOTHETICAL),
+        ("不知道是不是抽搐", "抽搐", Polarity.PRESENT),
+        ("烧一直不退还喘", "喘", Polarity.PRESENT),
+        ("没有发烧但是呼吸困难", "呼吸困难", Polarity.PRESENT),
+        ("三年前抽过，今天又抽了", "又抽", Polarity.PRESENT),
+        ("没法呼吸", "呼吸", Polarity.PRESENT),
+    ],
+)
+def test_it_reads_the_polarity_of_a_cue(text, cue, expected):
+    assert _polarity(text, cue) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "没有呼吸困难，血氧97 还好",
+        "上次抽搐是三年前，这次就是有点咳嗽",
+        "万一孩子抽搐了怎么办？想提前问问",
+        "不胸痛也不喘，就是嗓子疼",
+        "嘴唇没有发紫，精神还可以",
+    ],
+)
+def test_hard_negatives_are_not_p1(text):
+    decision = triage(TriageInput(text))
+    assert decision.urgency != "P1"
+    assert decision.red_flags == ()
+
+
+def test_the_explanation_lists_what_was_set_aside():
+    decision = triage(TriageInput("没有呼吸困难，上次抽搐是三年前"))
+    ignored = {(item["rule"], item["ignored"]) for item in decision.explanation() if "ignored" in item}
+    assert ("rf.dyspnea", "negated") in ignored
+    assert ("rf.convulsion", "history") in ignored
