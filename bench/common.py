@@ -107,18 +107,21 @@ def _postgres_version(url: str) -> str | None:
         return None
 
 
-def machine(url: str) -> dict[str, object]:
-    return {
+def machine(url: str | None = None) -> dict[str, object]:
+    """The machine a figure was taken on; ``url`` adds the database versions (omit it for a pure benchmark)."""
+    facts = {
         "nproc": os.cpu_count(),
         "memory_gib": _memory_gib(),
         "cpu": _cpu_model(),
         "os": _os_name(),
         "kernel": platform.release(),
         "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "postgresql": _postgres_version(url),
         "git": _git_head(),
     }
+    if url is not None:
+        facts["sqlite"] = sqlite3.sqlite_version
+        facts["postgresql"] = _postgres_version(url)
+    return facts
 
 
 def _git_head() -> str | None:

@@ -8,12 +8,13 @@ decides urgency and disposition. Ties go to the rule listed first in the rule fi
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from anxin.triage.codes import RED_FLAGS, urgency_rank
 from anxin.triage.context import Polarity, polarity
 from anxin.triage.facts import READERS, Evidence, Facts, Reading
+from anxin.triage.gate import GatedPattern
 from anxin.triage.normalize import normalise
 from anxin.triage.ruleset import CategoryCues, Rule, Ruleset, default_ruleset
 
@@ -52,14 +53,12 @@ class TriageInput:
     channel: str | None = None
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     rule: Rule
     evidence: tuple[Evidence, ...]
 
 
-@dataclass(frozen=True)
-class Ignored:
+class Ignored(NamedTuple):
     rule_id: str
     reason: Polarity
     evidence: Evidence
@@ -123,15 +122,20 @@ class _Reading:
 
     facts: Facts
     ruleset: Ruleset
+    chars: frozenset[str] = frozenset()  # the characters of the text, for GatedPattern.may_match
     cue_hits: dict[str, Evidence | None] = field(default_factory=dict)
     ignored: list[Ignored] = field(default_factory=list)
 
     def present_matches(
-        self, pattern: re.Pattern, rule_id: str | None = None, limit: int = 1
+        self, pattern: GatedPattern, rule_id: str | None = None, limit: int = 1
     ) -> list[Evidence]:
-        found: list[Evidence] = []
         text = self.facts.text
-        for match in pattern.finditer(text):
+        # The common case, a pattern that cannot match, is decided in C: by its first characters, then a search.
+        required = pattern.required
+        if (required is not None and required.isdisjoint(self.chars)) or pattern.regex.search(text) is None:
+            return []
+        found: list[Evidence] = []
+        for match in pattern.regex.finditer(text):
             where = polarity(text, match.start(), match.end())
             evidence = self.facts.text_evidence(match.start(), match.end())
             if where is Polarity.PRESENT:
@@ -156,12 +160,15 @@ def gather_facts(inp: TriageInput, ruleset: Ruleset) -> _Reading:
     facts = Facts(text=normalise(inp.text), original=inp.text, channel=inp.channel)
     for read in READERS:
         read(facts)
-    reading = _Reading(facts, ruleset)
+    reading = _Reading(facts, ruleset, facts.chars)
     for pattern, value in ruleset.implied_temperatures:
         for evidence in reading.present_matches(pattern):
             facts.temperature.append(Reading(value, evidence))
     _add_fields(facts, inp)
+    candidates = ruleset.group_index.candidates(facts.chars)
     for group, pattern in ruleset.group_patterns.items():
+        if group not in candidates:
+            continue
         found = reading.present_matches(pattern)
         if found:
             facts.add_group(group, found[0])
@@ -226,6 +233,9 @@ def _age_groups(age: float) -> list[str]:
 
 
 def _fire(rule: Rule, reading: _Reading) -> Hit | None:
+    pattern = rule.pattern
+    if pattern is not None and pattern.required is not None and pattern.required.isdisjoint(reading.chars):
+        return None  # none of the characters its words start with: the cheapest way out, tried first
     facts = reading.facts
     evidence: list[Evidence] = []
     if rule.channels:
@@ -238,17 +248,17 @@ def _fire(rule: Rule, reading: _Reading) -> Hit | None:
             return None
         evidence.append(facts.groups[group])
     if rule.temperature_min is not None:
-        hottest = max(facts.temperature, key=lambda r: r.value, default=None)
+        hottest = facts.extreme("temperature")
         if hottest is None or hottest.value < rule.temperature_min:
             return None
         evidence.append(hottest.evidence)
     if rule.spo2_max is not None:
-        lowest = min(facts.spo2, key=lambda r: r.value, default=None)
+        lowest = facts.extreme("spo2")
         if lowest is None or lowest.value > rule.spo2_max:
             return None
         evidence.append(lowest.evidence)
     if rule.fever_days_gt is not None:
-        longest = max(facts.fever_days, key=lambda r: r.value, default=None)
+        longest = facts.extreme("fever_days")
         if longest is None or longest.value <= rule.fever_days_gt:
             return None
         evidence.append(longest.evidence)
@@ -259,8 +269,8 @@ def _fire(rule: Rule, reading: _Reading) -> Hit | None:
         if found is None:
             return None
         evidence.append(found)
-    if rule.pattern is not None:
-        found = reading.present_matches(rule.pattern, rule.id)
+    if pattern is not None:
+        found = reading.present_matches(pattern, rule.id)
         if not found:
             return None
         evidence += found
@@ -268,21 +278,28 @@ def _fire(rule: Rule, reading: _Reading) -> Hit | None:
 
 
 def _score_categories(reading: _Reading) -> tuple[CategoryCues | None, tuple[Evidence, ...]]:
-    best, best_score, best_evidence = None, 0, ()
+    """The category whose cue words score highest. Topic words count whatever their polarity: "没有呼吸困难"
+    is still a medical question."""
+    text, chars = reading.facts.text, reading.chars
+    scores: dict[int, int] = {}
+    for position, kind in reading.ruleset.category_index.candidates(chars):
+        category = reading.ruleset.categories[position]
+        found = len(getattr(category, kind).regex.findall(text))
+        if found:
+            weight = category.strong_weight if kind == "strong" else 1
+            scores[position] = scores.get(position, 0) + weight * found
     channel_category = reading.ruleset.channel_categories.get(reading.facts.channel or "")
-    for category in reading.ruleset.categories:
-        score, evidence = 0, []
-        for pattern, weight in ((category.strong, category.strong_weight), (category.cues, 1)):
-            if pattern is not None:
-                # Topic words count whatever their polarity: "没有呼吸困难" is still a medical question.
-                found = [reading.facts.text_evidence(*m.span()) for m in pattern.finditer(reading.facts.text)]
-                score += weight * len(found)
-                evidence += found
+    best, best_score = None, 0
+    for position, category in enumerate(reading.ruleset.categories):  # in file order: ties go to the first
+        score = scores.get(position, 0)
         if score and category.code == channel_category:
             score += _CHANNEL_BONUS
         if score > best_score:
-            best, best_score, best_evidence = category, score, tuple(evidence[:_MAX_QUOTES])
-    return best, best_evidence
+            best, best_score = category, score
+    if best is None:
+        return None, ()
+    matches = [m for p in (best.strong, best.cues) if p is not None for m in p.regex.finditer(text)]
+    return best, tuple(reading.facts.text_evidence(*m.span()) for m in matches[:_MAX_QUOTES])
 
 
 def _category_by_code(ruleset: Ruleset, code: str) -> CategoryCues:
@@ -292,14 +309,16 @@ def _category_by_code(ruleset: Ruleset, code: str) -> CategoryCues:
 def triage(inp: TriageInput, ruleset: Ruleset | None = None) -> Decision:
     ruleset = ruleset or default_ruleset()
     reading = gather_facts(inp, ruleset)
-    hits = [hit for rule in ruleset.rules if not rule.categories and (hit := _fire(rule, reading))]
+    general = ruleset.general_rules
+    candidates = sorted(ruleset.general_rule_index.candidates(reading.chars))
+    hits = [hit for position in candidates if (hit := _fire(general[position], reading))]
     cue_category, category_evidence = _score_categories(reading)
     if cue_category is None:
         fallback = ruleset.channel_categories.get(inp.channel or "", "other")
         cue_category = _category_by_code(ruleset, fallback)
     hits += [
         hit
-        for rule in ruleset.rules
+        for rule in ruleset.modifiers
         if cue_category.code in rule.categories and (hit := _fire(rule, reading))
     ]
     hits.sort(key=lambda hit: (urgency_rank(hit.rule.urgency), hit.rule.order))

@@ -8,9 +8,13 @@ from the agent become readings and groups of their own, so a rule sees both and 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
+from typing import NamedTuple
 
 from anxin.triage.context import Polarity, polarity
+from anxin.triage.gate import required_chars
 from anxin.triage.numbers import NUMBER, add_more, parse_number
 
 N = NUMBER
@@ -65,8 +69,7 @@ _VAGUE_COUNTS = {"好几": 4.0, "几": 3.0}  # "烧了好几天": more than thre
 _WEEK_UNITS = ("周", "个星期", "星期", "个礼拜", "礼拜")
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):  # a tuple: cheap to build, and one is built per match
     """Where a fact came from: a span of the caller's text, or a structured field."""
 
     source: str  # "text" or "field"
@@ -81,8 +84,7 @@ class Evidence:
         return {"source": "text", "span": [self.start, self.end], "quote": self.quote}
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     value: float
     evidence: Evidence
 
@@ -98,12 +100,40 @@ class Facts:
     pregnancy_weeks: list[Reading] = field(default_factory=list)
     fever_days: list[Reading] = field(default_factory=list)
     groups: dict[str, Evidence] = field(default_factory=dict)
+    chars: frozenset[str] = frozenset()  # the characters of ``text``, for the gates
+
+    def __post_init__(self) -> None:
+        self.chars = frozenset(self.text)
+
+    def extreme(self, name: str) -> Reading | None:
+        """The reading that matters most: the highest temperature or days of fever, the lowest SpO2."""
+        readings = getattr(self, name)
+        if not readings:
+            return None
+        return min(readings, key=_by_value) if name == "spo2" else max(readings, key=_by_value)
 
     def text_evidence(self, start: int, end: int) -> Evidence:
-        return Evidence("text", self.original[start:end], start, end)
+        return Evidence("text", self.original[start:end], start, end, None)
 
     def add_group(self, group: str, evidence: Evidence) -> None:
         self.groups.setdefault(group, evidence)
+
+
+def _by_value(reading: Reading) -> float:
+    return reading.value
+
+
+@cache
+def _required(regex: re.Pattern) -> frozenset[str] | None:
+    return required_chars(regex.pattern)
+
+
+def _scan(facts: Facts, regex: re.Pattern) -> Iterator[re.Match]:
+    """``regex.finditer`` over the text, skipped when the text lacks every character a match needs."""
+    required = _required(regex)
+    if required is not None and required.isdisjoint(facts.chars):
+        return iter(())
+    return regex.finditer(facts.text)
 
 
 def _value(match: re.Match, name: str = "n") -> float | None:
@@ -122,7 +152,7 @@ def _present(facts: Facts, match: re.Match) -> bool:
 
 
 def read_temperatures(facts: Facts) -> None:
-    for match in _TEMPERATURE_WITH_UNIT.finditer(facts.text):
+    for match in _scan(facts, _TEMPERATURE_WITH_UNIT):
         value = _value(match)
         if value is None:
             continue
@@ -131,12 +161,12 @@ def read_temperatures(facts: Facts) -> None:
         if match["more"] or match["more2"]:
             value = add_more(value) if not match["frac"] else value + 0.05
         _add_temperature(facts, match, value)
-    for match in _TEMPERATURE_AFTER_CUE.finditer(facts.text):
+    for match in _scan(facts, _TEMPERATURE_AFTER_CUE):
         value = _value(match)
         if value is not None and match["more"]:
             value = add_more(value)
         _add_temperature(facts, match, value)
-    for match in _TEMPERATURE_ABOUT.finditer(facts.text):
+    for match in _scan(facts, _TEMPERATURE_ABOUT):
         _add_temperature(facts, match, float(match["n"]))
 
 
@@ -150,7 +180,7 @@ def _add_temperature(facts: Facts, match: re.Match, value: float | None) -> None
 
 def read_spo2(facts: Facts) -> None:
     text = facts.text
-    for cue in _SPO2_CUE.finditer(text):
+    for cue in _scan(facts, _SPO2_CUE):
         if not _present(facts, cue):
             continue
         window_end = min(len(text), cue.end() + _SPO2_WINDOW)
@@ -166,7 +196,7 @@ def read_spo2(facts: Facts) -> None:
 
 
 def read_ages(facts: Facts) -> None:
-    for match in _AGE_YEARS.finditer(facts.text):
+    for match in _scan(facts, _AGE_YEARS):
         value = _value(match)
         if value is None:
             continue
@@ -178,20 +208,20 @@ def read_ages(facts: Facts) -> None:
             value += (parse_number(match["months"]) or 0) / 12
         if value <= 120:
             facts.age.append(Reading(value, facts.text_evidence(match.start(), match.end())))
-    for match in _AGE_KIN.finditer(facts.text):
+    for match in _scan(facts, _AGE_KIN):
         value = parse_number(match["n"])
         if value:
             value = add_more(value) if match["more"] else value
             facts.age.append(Reading(value, facts.text_evidence(match.start(), match.end())))
-    for match in _AGE_WEEKS.finditer(facts.text):
+    for match in _scan(facts, _AGE_WEEKS):
         weeks = _value(match, _first_group(match, "n1", "n2"))
         if weeks is not None and weeks <= 20:
             facts.age.append(Reading(round(weeks / 52, 3), facts.text_evidence(match.start(), match.end())))
-    for match in _AGE_DECADES.finditer(facts.text):
+    for match in _scan(facts, _AGE_DECADES):
         value = parse_number(match["n"])
         if value:
             facts.age.append(Reading(value + 5, facts.text_evidence(match.start(), match.end())))
-    for match in _AGE_MONTHS.finditer(facts.text):
+    for match in _scan(facts, _AGE_MONTHS):
         name = _first_group(match, "n1", "n2")
         months = _value(match, name)
         if months is None or months > 36:
@@ -199,14 +229,14 @@ def read_ages(facts: Facts) -> None:
         if match["half1"] == "个半" or match["half2"] == "个半":
             months += 0.5
         facts.age.append(Reading(round(months / 12, 3), facts.text_evidence(match.start(), match.end())))
-    for match in _AGE_DAYS.finditer(facts.text):
+    for match in _scan(facts, _AGE_DAYS):
         days = _value(match, _first_group(match, "n1", "n2", "n3"))
         if days is not None and days <= 120:
             facts.age.append(Reading(round(days / 365, 3), facts.text_evidence(match.start(), match.end())))
 
 
 def read_pregnancy(facts: Facts) -> None:
-    for match in _PREGNANCY.finditer(facts.text):
+    for match in _scan(facts, _PREGNANCY):
         value = _value(match)
         if value is None:
             continue
@@ -218,7 +248,7 @@ def read_pregnancy(facts: Facts) -> None:
 
 
 def read_fever_days(facts: Facts) -> None:
-    for match in _FEVER_DAYS.finditer(facts.text):
+    for match in _scan(facts, _FEVER_DAYS):
         name = _first_group(match, "n1", "n2")
         value = _value(match, name)
         if value is None:

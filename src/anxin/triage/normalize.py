@@ -31,12 +31,21 @@ def _converter() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+# Code points whose NFKC form, lower-cased, is one other character: full-width forms, ℃, circled digits,
+# upper-case letters. Built once; str.translate then folds a message in C.
+_FOLDED_RANGES = ((0x41, 0x5B), (0xA0, 0x3400), (0xFE30, 0x10000))
+
+
 @cache
-def _fold(char: str) -> str:
-    if char in _EMOJI:
-        return _EMOJI[char]
-    folded = unicodedata.normalize("NFKC", char).lower()
-    return folded if len(folded) == 1 else char
+def _fold_table() -> dict[int, str]:
+    table = {}
+    for low, high in _FOLDED_RANGES:
+        for code in range(low, high):
+            folded = unicodedata.normalize("NFKC", chr(code)).lower()
+            if len(folded) == 1 and folded != chr(code):
+                table[code] = folded
+    table.update({ord(emoji): word for emoji, word in _EMOJI.items()})
+    return table
 
 
 def normalise(text: str) -> str:
@@ -44,6 +53,4 @@ def normalise(text: str) -> str:
     simplified = _converter().convert(text)
     if len(simplified) != len(text):  # a phrase conversion changed the length: fall back to characters
         simplified = "".join(converted if len(converted := _converter().convert(c)) == 1 else c for c in text)
-    if simplified.isascii():
-        return simplified.lower()
-    return "".join(_fold(c) for c in simplified)
+    return simplified.translate(_fold_table())

@@ -10,10 +10,11 @@ import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from anxin.triage.codes import CATEGORIES, CHANNELS, DISPOSITIONS, GROUPS, RED_FLAGS, URGENCIES
+from anxin.triage.gate import GatedPattern, GateIndex
 
 RULES_DIR = Path(__file__).parent / "rules"
 RULE_FILES = ("red_flags.toml", "groups.toml", "categories.toml")
@@ -41,7 +42,7 @@ class Rule:
     order: int
     flag: str | None = None
     category: str | None = None
-    pattern: re.Pattern | None = None
+    pattern: GatedPattern | None = None
     needs: tuple[str, ...] = ()
     groups_any: tuple[str, ...] = ()
     temperature_min: float | None = None
@@ -54,7 +55,7 @@ class Rule:
 
 @dataclass(frozen=True)
 class Cue:
-    pattern: re.Pattern
+    pattern: GatedPattern
     or_temperature_min: float | None = None  # a reading this high counts as the cue (a fever is a symptom)
 
 
@@ -65,18 +66,18 @@ class CategoryCues:
     disposition: str
     because: str
     because_en: str
-    strong: re.Pattern | None
-    cues: re.Pattern | None
+    strong: GatedPattern | None
+    cues: GatedPattern | None
     strong_weight: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Ruleset:
     version: str
     rules: tuple[Rule, ...]
     categories: tuple[CategoryCues, ...]
-    group_patterns: dict[str, re.Pattern]
-    implied_temperatures: tuple[tuple[re.Pattern, float], ...]
+    group_patterns: dict[str, GatedPattern]
+    implied_temperatures: tuple[tuple[GatedPattern, float], ...]
     cues: dict[str, Cue]
     channel_categories: dict[str, str] = field(default_factory=dict)
 
@@ -84,12 +85,37 @@ class Ruleset:
     def rule_ids(self) -> tuple[str, ...]:
         return tuple(rule.id for rule in self.rules)
 
+    @cached_property
+    def general_rules(self) -> tuple[Rule, ...]:
+        """Rules tried on every message (whose words it may hold)."""
+        return tuple(rule for rule in self.rules if not rule.categories)
 
-def compile_patterns(patterns: list[str], where: str) -> re.Pattern | None:
+    @cached_property
+    def general_rule_index(self) -> GateIndex:
+        return GateIndex({position: rule.pattern for position, rule in enumerate(self.general_rules)})
+
+    @cached_property
+    def group_index(self) -> GateIndex:
+        return GateIndex(dict(self.group_patterns))
+
+    @cached_property
+    def category_index(self) -> GateIndex:
+        return GateIndex(
+            {(position, kind): getattr(category, kind) for position, category in enumerate(self.categories)
+             for kind in ("strong", "cues") if getattr(category, kind) is not None}
+        )  # fmt: skip
+
+    @cached_property
+    def modifiers(self) -> tuple[Rule, ...]:
+        """Rules tried only once the category is known (they name the categories they apply to)."""
+        return tuple(rule for rule in self.rules if rule.categories)
+
+
+def compile_patterns(patterns: list[str], where: str) -> GatedPattern | None:
     if not patterns:
         return None
     try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns))
+        return GatedPattern(re.compile("|".join(f"(?:{p})" for p in patterns)))
     except re.error as error:
         raise RulesetError(f"{where}: bad pattern: {error}") from error
 
@@ -148,8 +174,8 @@ def parse_ruleset(documents: dict[str, str]) -> Ruleset:
     """``documents`` maps file name → TOML text, in the order rules are tried."""
     rules: list[Rule] = []
     categories: list[CategoryCues] = []
-    groups: dict[str, re.Pattern] = {}
-    implied: list[tuple[re.Pattern, float]] = []
+    groups: dict[str, GatedPattern] = {}
+    implied: list[tuple[GatedPattern, float]] = []
     cues: dict[str, Cue] = {}
     channels: dict[str, str] = {}
     versions = []

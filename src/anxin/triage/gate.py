@@ -1,0 +1,110 @@
+"""Characters a match of a pattern cannot do without, so a message that has none of them skips the pattern.
+
+Most rule patterns fail on most messages. Asking "does the text hold any of the characters every match of this
+pattern must contain?" is a set intersection in C, far cheaper than running a 30-branch regular expression
+over the text. For each alternative the gate picks the rarest-looking requirement (抽搐 needs 搐 or 抽; a pattern
+of digits then 天 needs 天). It is exact or absent: ``required_chars`` returns None whenever some alternative
+has no requirement it can prove, and then the pattern always runs.
+"""
+
+from __future__ import annotations
+
+import re
+from re import _constants as sre
+from re import _parser as sre_parse
+
+_MAX_CLASS = 64  # [0-9] is worth listing; [^，] or a wide range is not
+# Characters in nearly every message make poor gates; a requirement made of them is tried last.
+_COMMON = frozenset("一不没有了的我是在好很就也都人这那个吗呢吧啊说要会能")
+_COMMON_COST, _DIGIT_COST = 20, 5
+
+
+def required_chars(pattern: str) -> frozenset[str] | None:
+    requirement = _sequence(sre_parse.parse(pattern))
+    return frozenset(requirement) if requirement else None
+
+
+def _cost(chars: set[str]) -> int:
+    return sum(_COMMON_COST if c in _COMMON else _DIGIT_COST if c.isdigit() else 1 for c in chars)
+
+
+def _sequence(items) -> set[str] | None:
+    """The cheapest set of which every match of this sequence contains at least one character."""
+    candidates = [r for op, arg in items if (r := _item(op, arg))]
+    return min(candidates, key=_cost) if candidates else None
+
+
+def _item(op, arg) -> set[str] | None:
+    if op is sre.LITERAL:
+        return {chr(arg)}
+    if op is sre.IN:
+        return _class_chars(arg)
+    if op is sre.BRANCH:
+        union: set[str] = set()
+        for branch in arg[1]:
+            requirement = _sequence(branch)
+            if not requirement:
+                return None  # an alternative without a requirement: the branch proves nothing
+            union |= requirement
+        return union
+    if op is sre.SUBPATTERN:
+        return _sequence(arg[-1])
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        low, _high, body = arg
+        return _sequence(body) if low >= 1 else None
+    if op is sre.ATOMIC_GROUP:
+        return _sequence(arg)
+    return None  # look-arounds, anchors, '.', back-references: nothing required
+
+
+def _class_chars(items) -> set[str] | None:
+    chars: set[str] = set()
+    for op, arg in items:
+        if op is sre.LITERAL:
+            chars.add(chr(arg))
+        elif op is sre.RANGE and arg[1] - arg[0] < _MAX_CLASS:
+            chars.update(chr(code) for code in range(arg[0], arg[1] + 1))
+        else:
+            return None  # a negated class, \s or \d, a wide range
+    return chars
+
+
+class GatedPattern:
+    """A compiled pattern with the characters its matches cannot do without."""
+
+    __slots__ = ("regex", "required")
+
+    def __init__(self, regex: re.Pattern):
+        self.regex = regex
+        self.required = required_chars(regex.pattern)
+
+    def may_match(self, chars: frozenset[str]) -> bool:
+        return self.required is None or not self.required.isdisjoint(chars)
+
+
+class GateIndex:
+    """Which of many gated patterns a text may match, from the text's characters in one pass.
+
+    Built once per ruleset: character → the keys of the patterns that require it. A message then costs one
+    dictionary lookup per distinct character instead of one check per pattern.
+    """
+
+    def __init__(self, patterns: dict[object, GatedPattern | None]):
+        self.always: frozenset = frozenset(
+            key for key, pattern in patterns.items() if pattern is None or pattern.required is None
+        )
+        index: dict[str, set] = {}
+        for key, pattern in patterns.items():
+            if pattern is not None and pattern.required is not None:
+                for char in pattern.required:
+                    index.setdefault(char, set()).add(key)
+        self.by_char = {char: frozenset(keys) for char, keys in index.items()}
+
+    def candidates(self, chars: frozenset[str]) -> set:
+        found = set(self.always)
+        by_char = self.by_char
+        for char in chars:
+            keys = by_char.get(char)
+            if keys:
+                found |= keys
+        return found
