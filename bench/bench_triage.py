@@ -20,11 +20,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.common import machine  # noqa: E402
-
 from anxin.triage.command import _lines  # noqa: E402
 from anxin.triage.jsonl import triage_line  # noqa: E402
 from anxin.triage.ruleset import default_ruleset  # noqa: E402
+from bench.common import machine  # noqa: E402
 
 DATA = [ROOT / "data" / "triage" / "cases.jsonl", ROOT / "data" / "triage" / "holdout.jsonl"]
 TARGET = 5000
