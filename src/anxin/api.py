@@ -162,9 +162,11 @@ def ping(request: HttpRequest):
 def _register_routers() -> None:
     from anxin.facilities.api import router as facilities_router
     from anxin.hotline.api import router as hotline_router
+    from anxin.hotline.api_triage import router as triage_router
     from anxin.people.api import router as people_router
 
     api.add_router("/cases", hotline_router)
+    api.add_router("", triage_router)
     api.add_router("/residents", people_router)
     api.add_router("/facilities", facilities_router)
 

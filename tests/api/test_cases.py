@@ -51,7 +51,9 @@ def test_it_opens_a_case_owned_by_the_first_taker(api, world):
     assert body["subject_resident_id"] == world.wang.pk
     assert body["version"] == 1
     assert body["sla"]["overdue"] is False
-    assert kinds_and_actors(body) == [("opened", "agent")]
+    # The agent sent the case to the community where triage proposed a doctor's callback: recorded.
+    assert body["triage"]["disposition"] != "community_transfer"
+    assert kinds_and_actors(body) == [("opened", "agent"), ("triage_overridden", "agent")]
     assert body["callbacks"] == []
 
 
@@ -70,7 +72,7 @@ def test_it_closes_a_p4_at_first_contact(api, world):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["status"] == "closed"
-    assert [e["kind"] for e in body["events"]] == ["opened", "resolved", "closed"]
+    assert [e["kind"] for e in body["events"]] == ["opened", "triage_overridden", "resolved", "closed"]
 
 
 def test_it_dispatches_120_at_intake_and_meets_the_p1_clock(api, world):
@@ -174,13 +176,14 @@ def test_a_case_travels_from_intake_to_a_grid_and_back_to_closure(api, world):
     timeline = api.get(world.command, url).json()
     assert kinds_and_actors(timeline) == [
         ("opened", "agent"),
+        ("triage_overridden", "agent"),
         ("transferred", "agent"),
         ("accepted", "grid_a"),
         ("resolved", "grid_a"),
         ("return_visit", "agent"),
         ("closed", "agent"),
     ]
-    transfer = timeline["events"][1]
+    transfer = timeline["events"][2]
     assert transfer["note"] == "独居老人，请网格员上门测体温"
     assert transfer["data"]["to_place"] == world.grid_a.code
     assert all(e["at"] for e in timeline["events"])

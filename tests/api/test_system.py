@@ -64,7 +64,8 @@ def test_the_schema_lists_every_endpoint_behind_bearer_auth(client):
 def test_the_schema_documents_the_intake_body(client):
     schema = client.get("/api/openapi.json").json()
     case_in = schema["components"]["schemas"]["CaseIn"]
-    assert {"line", "summary", "category", "urgency", "disposition"} <= set(case_in["required"])
+    assert set(case_in["required"]) == {"line", "summary"}
+    assert {"category", "urgency", "disposition", "override_reason", "spo2"} <= set(case_in["properties"])
     assert case_in["properties"]["summary"]["maxLength"] == 4000
     assert case_in["additionalProperties"] is False
 

@@ -46,7 +46,7 @@ from anxin.demo.staff import (
     verified_demo_hash,
 )
 from anxin.facilities.models import Facility
-from anxin.hotline.models import Callback, Case, CaseEvent, Line
+from anxin.hotline.models import Callback, Case, CaseEvent, ClinicianAlert, Line, TriageOverride
 from anxin.people.models import Resident
 from anxin.places.models import Place, PlaceDuty
 
@@ -201,6 +201,8 @@ def demo_delete() -> None:
         batch = case_ids[start : start + 500]
         CaseEvent.objects.filter(case_id__in=batch).delete()
         Callback.objects.filter(case_id__in=batch).delete()
+        ClinicianAlert.objects.filter(case_id__in=batch).delete()
+        TriageOverride.objects.filter(case_id__in=batch).delete()
         Case.objects.filter(pk__in=batch).delete()
     AccessLog.objects.filter(user__in=users).delete()
     lines.delete()

@@ -27,6 +27,7 @@ from anxin.core.errors import InvalidInput, NotFound
 from anxin.core.masking import mask_phone
 from anxin.hotline import services
 from anxin.hotline.models import Case, Line, Urgency
+from anxin.hotline.proposal import TriageFields
 from anxin.hotline.selectors import case_get_for_user, case_qs_for_user, case_timeline
 from anxin.hotline.sla import sla_state
 from anxin.people.models import Resident
@@ -75,6 +76,7 @@ class CaseOut(Schema):
     closed_at: datetime | None
     satisfaction: str
     sla: SlaOut
+    triage: dict = Field(description="the triage engine's proposal at intake, with the rules that fired")
     version: int
 
 
@@ -144,6 +146,7 @@ def case_out(case: Case) -> CaseOut:
             overdue=state.overdue,
             seconds_left=state.seconds_left,
         ),
+        triage=case.triage,
         version=case.version,
     )
 
@@ -180,12 +183,38 @@ Note = Annotated[str, StringConstraints(max_length=services.NOTE_MAX), NO_BINARY
 ShortText = Annotated[str, StringConstraints(max_length=200), NO_BINARY]
 
 
-class CaseIn(InputSchema):
+Number = Annotated[float, Field(strict=False, allow_inf_nan=False)]
+
+
+class TriageFieldsIn(InputSchema):
+    """What the agent measured or asked beside the caller's words; a field that is more urgent than the
+    words always wins."""
+
+    age: Number | None = Field(None, description="years, may be fractional (0.25 = 3 months)")
+    sex: Annotated[str, StringConstraints(pattern="^[MF]$")] | None = None
+    temperature_c: Number | None = None
+    spo2: Number | None = None
+    pregnancy_weeks: Number | None = None
+    conditions: list[Code] = Field(default_factory=list, max_length=20)
+
+    def fields(self) -> TriageFields:
+        return TriageFields(
+            age=self.age,
+            sex=self.sex,
+            temperature_c=self.temperature_c,
+            spo2=self.spo2,
+            pregnancy_weeks=self.pregnancy_weeks,
+            conditions=tuple(self.conditions),
+        )
+
+
+class CaseIn(TriageFieldsIn):
     line: Code = Field(..., description="line code")
     summary: Summary = Field(..., description="what the caller said")
-    category: Code
-    urgency: Code = Field(..., description="P1, P2, P3 or P4")
-    disposition: Code
+    category: Code | None = Field(None, description="omit to take the triage proposal")
+    urgency: Code | None = Field(None, description="P1, P2, P3 or P4; omit to take the triage proposal")
+    disposition: Code | None = Field(None, description="omit to take the triage proposal")
+    override_reason: Note = Field("", description="why the codes differ from the triage proposal, if they do")
     channel: Code = "phone"
     caller_phone: ShortText = Field("", description="mobile or landline with area code")
     caller_name: ShortText = ""
@@ -334,6 +363,8 @@ def case_create(request: HttpRequest, payload: CaseIn):
         place=place,
         dispatched=payload.dispatched,
         close_now=payload.close_now,
+        triage_fields=payload.fields(),
+        override_reason=payload.override_reason,
     )
     return Status(201, case_detail_out(case))
 

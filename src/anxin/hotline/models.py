@@ -159,6 +159,8 @@ class Case(models.Model):
     return_visit_at = models.DateTimeField(null=True, blank=True)
     satisfaction = models.CharField(max_length=20, choices=Satisfaction.choices, blank=True)
     closed_at_first_contact = models.BooleanField(default=False)
+    # The triage engine's proposal at intake: codes, red flags, the rules that fired and the ruleset version.
+    triage = models.JSONField(default=dict, blank=True)
     # Bumped by every transition; a step sent with an older version is refused (two agents, one case).
     version = models.PositiveIntegerField(default=1)
 
@@ -200,6 +202,8 @@ class CaseEvent(models.Model):
         CLOSED = "closed", _("关闭")
         REOPENED = "reopened", _("重新打开")
         SLA_BREACHED = "sla_breached", _("超时")
+        TRIAGE_OVERRIDDEN = "triage_overridden", _("改判分诊建议")
+        ALERTED = "alerted", _("P1 提醒值班医生")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -251,3 +255,58 @@ class Callback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.kind} {self.due_at:%H:%M}"
+
+
+class TriageOverride(models.Model):
+    """An agent chose other codes than the triage engine proposed: who, why, and which rule decided.
+
+    Rows are grouped by ``decisive_rule`` in the override report, so the rules can be reviewed.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="triage_override")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    decisive_rule = models.CharField(max_length=60, db_index=True)
+    rules = models.JSONField(default=list, blank=True)
+    ruleset = models.CharField(max_length=40)
+    proposed_category = models.CharField(max_length=24)
+    proposed_urgency = models.CharField(max_length=2)
+    proposed_disposition = models.CharField(max_length=24)
+    chosen_category = models.CharField(max_length=24)
+    chosen_urgency = models.CharField(max_length=2)
+    chosen_disposition = models.CharField(max_length=24)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.decisive_rule}"
+
+    @property
+    def direction(self) -> str:
+        """ "up" when the agent chose a more urgent level than proposed, "down" when less, "same" otherwise."""
+        if self.chosen_urgency < self.proposed_urgency:
+            return "up"
+        if self.chosen_urgency > self.proposed_urgency:
+            return "down"
+        return "same"
+
+
+class ClinicianAlert(models.Model):
+    """A P1 case put in front of an on-duty clinician at once; open until acknowledged."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="alerts")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="alerts")
+    created_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "acknowledged_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "recipient"], name="one_alert_per_case_recipient")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.recipient}"

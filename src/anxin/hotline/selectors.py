@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from anxin.accounts.models import User
 from anxin.accounts.roles import Role
 from anxin.core.errors import NotFound
-from anxin.hotline.models import Callback, Case, Disposition, Line
+from anxin.hotline.models import Callback, Case, ClinicianAlert, Disposition, Line, TriageOverride
 from anxin.people.models import Resident
 from anxin.people.selectors import residents_by_phone_with_members
 from anxin.places.models import Place
@@ -189,3 +189,41 @@ def lines_on_duty(now: datetime | None = None) -> dict[int, list[User]]:
     for line in Line.objects.prefetch_related("shifts__members"):
         on_duty[line.pk] = [m for s in line.shifts.all() if s.covers(now) for m in s.members.all()]
     return on_duty
+
+
+def alerts_open_for(user: User, *, limit: int = 50) -> list[ClinicianAlert]:
+    """P1 alerts sent to this user and not yet acknowledged, newest first."""
+    qs = ClinicianAlert.objects.filter(recipient=user, acknowledged_at__isnull=True).select_related("case")
+    return list(qs.order_by("-created_at")[:limit])
+
+
+def alert_get_for_user(user: User, alert_id: int) -> ClinicianAlert:
+    """Only the recipient's own alerts exist for them."""
+    alert = ClinicianAlert.objects.filter(pk=alert_id, recipient=user).select_related("case").first()
+    if alert is None:
+        raise NotFound(gettext("提醒不存在"), field="alert_id")
+    return alert
+
+
+def overrides_for_user(user: User, *, since: datetime | None = None) -> QuerySet[TriageOverride]:
+    """Triage overrides on the cases this user can see."""
+    qs = TriageOverride.objects.filter(case__in=case_qs_for_user(user)).select_related("case", "by")
+    return qs.filter(at__gte=since) if since else qs
+
+
+def override_report(user: User, *, since: datetime | None = None) -> list[dict]:
+    """Overrides grouped by the rule that decided the proposal, most overridden first: the rules to review.
+
+    Each row: the rule, how many times agents chose a more urgent ("up"), less urgent ("down") or equally
+    urgent level, and the overrides themselves (newest first).
+    """
+    rows: dict[str, dict] = {}
+    for override in overrides_for_user(user, since=since).order_by("-at"):
+        row = rows.setdefault(
+            override.decisive_rule,
+            {"rule": override.decisive_rule, "count": 0, "up": 0, "down": 0, "same": 0, "overrides": []},
+        )
+        row["count"] += 1
+        row[override.direction] += 1
+        row["overrides"].append(override)
+    return sorted(rows.values(), key=lambda row: (-row["count"], row["rule"]))

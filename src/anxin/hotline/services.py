@@ -19,18 +19,21 @@ from anxin.accounts.models import User
 from anxin.accounts.roles import Role
 from anxin.core.errors import Conflict, Forbidden, InvalidInput
 from anxin.core.text import clean_text, to_halfwidth
-from anxin.hotline import lifecycle
+from anxin.hotline import lifecycle, proposal
 from anxin.hotline.models import (
     Callback,
     Case,
     CaseEvent,
     Category,
     Channel,
+    ClinicianAlert,
     Disposition,
     Line,
+    TriageOverride,
     Urgency,
 )
-from anxin.hotline.selectors import case_visible_to, user_can_receive
+from anxin.hotline.proposal import TriageFields
+from anxin.hotline.selectors import case_visible_to, lines_on_duty, user_can_receive
 from anxin.hotline.sla import sla_due_at, sla_met_by, sla_rules
 from anxin.people.identity import normalise_phone
 from anxin.people.models import Resident
@@ -91,9 +94,9 @@ def case_open(
     by: User,
     line: Line,
     summary: str,
-    category: str,
-    urgency: str,
-    disposition: str,
+    category: str | None = None,
+    urgency: str | None = None,
+    disposition: str | None = None,
     channel: str = Channel.PHONE,
     caller_phone: str = "",
     caller_name: str = "",
@@ -103,13 +106,34 @@ def case_open(
     place: Place | None = None,
     dispatched: bool = False,
     close_now: bool = False,
+    triage_fields: TriageFields | None = None,
+    override_reason: str | None = None,
+    require_override_reason: bool = False,
     now: datetime | None = None,
 ) -> Case:
-    """Record a new request; the agent who takes it becomes its owner (首问负责制)."""
+    """Record a new request; the agent who takes it becomes its owner (首问负责制).
+
+    The triage engine reads the summary (with the agent's fields and the subject's registry facts) and its
+    proposal is kept on the case. Codes left out are the proposal's. When the caller of this function takes
+    part in triage review (``override_reason`` is not None: the desk, the API) and its codes differ from the
+    proposal, the override is recorded with who and why; the desk also requires the why.
+    """
     if not by.can("case.intake"):
         raise Forbidden(gettext("当前角色不能受理工单"))
     now = now or timezone.now()
     summary = clean_text(summary, field="summary", max_length=SUMMARY_MAX, required=True)
+    fields = proposal.merge(
+        (triage_fields or TriageFields()).checked(),
+        proposal.fields_from_resident(subject_resident, timezone.localdate(now))
+        if subject_resident
+        else None,
+    )
+    decision = proposal.propose(
+        text=summary, fields=fields, channel=proposal.engine_channel(line.kind, channel)
+    )
+    category = category or decision.category
+    urgency = urgency or decision.urgency
+    disposition = disposition or decision.disposition
     _choice(category, Category, "category")
     _choice(urgency, Urgency, "urgency")
     _choice(disposition, Disposition, "disposition")
@@ -134,6 +158,7 @@ def case_open(
         handler=by,
         created_at=now,
         sla_due_at=sla_due_at(urgency, now),
+        triage=proposal.proposal_record(decision, fields),
     )
     case.number = f"AX{timezone.localtime(now):%Y%m%d}{case.pk:06d}"
     _event(
@@ -147,6 +172,8 @@ def case_open(
         channel=channel,
         sla_rules=sla_rules().version,
     )
+    if override_reason is not None:
+        _record_override(case, by, override_reason, required=require_override_reason, at=now)
     if dispatched:
         case.dispatched_at = now
         _note_milestone(case, "dispatched", now)
@@ -162,7 +189,78 @@ def case_open(
         _event(case, Kind.CLOSED, by, at=now, first_contact=True)
     case.save()
     _schedule_sla_check(case)
+    if urgency == Urgency.P1:
+        alert_on_duty_clinicians(case=case, now=now)
     return case
+
+
+def _record_override(case: Case, by: User, reason: str, *, required: bool, at: datetime) -> None:
+    record = case.triage
+    if not proposal.differs(
+        record, category=case.category, urgency=case.urgency, disposition=case.disposition
+    ):
+        return
+    reason = clean_text(reason, field="override_reason", max_length=NOTE_MAX, required=required)
+    TriageOverride.objects.create(
+        case=case,
+        by=by,
+        at=at,
+        decisive_rule=record["decided_by"],
+        rules=record["rules"],
+        ruleset=record["ruleset"],
+        proposed_category=record["category"],
+        proposed_urgency=record["urgency"],
+        proposed_disposition=record["disposition"],
+        chosen_category=case.category,
+        chosen_urgency=case.urgency,
+        chosen_disposition=case.disposition,
+        reason=reason,
+    )
+    _event(
+        case,
+        Kind.TRIAGE_OVERRIDDEN,
+        by,
+        at=at,
+        note=reason,
+        proposed={k: record[k] for k in ("category", "urgency", "disposition")},
+        decided_by=record["decided_by"],
+    )
+
+
+def _clinicians_to_alert(case: Case, now: datetime) -> list[User]:
+    """On duty on the case's line; else on duty on any medical line; else the line's clinicians, so a P1
+    is never left without someone to see it."""
+    on_duty = lines_on_duty(now)
+    clinicians = [u for u in on_duty.get(case.line_id, []) if u.role == Role.CLINICIAN]
+    if not clinicians:
+        medical = Line.objects.filter(kind=Line.Kind.MEDICAL).values_list("pk", flat=True)
+        clinicians = [u for pk in medical for u in on_duty.get(pk, []) if u.role == Role.CLINICIAN]
+    if not clinicians:
+        clinicians = list(case.line.members.filter(role=Role.CLINICIAN, is_active=True))
+    return list({u.pk: u for u in clinicians if u.is_active}.values())
+
+
+@transaction.atomic
+def alert_on_duty_clinicians(*, case: Case, now: datetime | None = None) -> list[ClinicianAlert]:
+    """Put a P1 case in front of the on-duty clinicians at once (their desks poll for open alerts)."""
+    now = now or timezone.now()
+    recipients = _clinicians_to_alert(case, now)
+    alerts = [
+        ClinicianAlert.objects.get_or_create(case=case, recipient=user, defaults={"created_at": now})[0]
+        for user in recipients
+    ]
+    _event(case, Kind.ALERTED, None, at=now, recipients=[u.username for u in recipients])
+    return alerts
+
+
+@transaction.atomic
+def alert_acknowledge(*, alert: ClinicianAlert, by: User, now: datetime | None = None) -> ClinicianAlert:
+    if alert.recipient_id != by.pk:
+        raise Forbidden(gettext("这条提醒不是发给您的"))
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at = now or timezone.now()
+        alert.save(update_fields=["acknowledged_at"])
+    return alert
 
 
 def _case_place(
