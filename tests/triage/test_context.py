@@ -41,6 +41,9 @@ def test_it_reads_the_polarity_of_a_cue(text, cue, expected):
         "万一孩子抽搐了怎么办？想提前问问",
         "不胸痛也不喘，就是嗓子疼",
         "嘴唇没有发紫，精神还可以",
+        "以前犯过心梗，现在阳了，胸口不疼，就是没力气",
+        "不憋气，胸口也不痛，就是浑身没力气",
+        "新闻说有孩子发烧抽搐了，我家孩子七岁，要注意什么",
     ],
 )
 def test_hard_negatives_are_not_p1(text):

@@ -44,6 +44,10 @@ _HYPOTHETICAL = re.compile(
 )
 
 
+# "胸口不疼": a pattern with a gap can swallow the denial; a negation just before its last character denies it.
+_NEGATION_INSIDE = re.compile(r"(?:不|没有|没|无)(?:怎么|太|很|是很|再)?[疼痛紫青乌]$")
+
+
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause of ``text`` around the span [start, end)."""
     clause_start = 0
@@ -59,6 +63,9 @@ def polarity(text: str, start: int, end: int) -> Polarity:
     after = text[end:clause_end]
     if _HYPOTHETICAL.search(before):
         return Polarity.HYPOTHETICAL
+    inside = text[start:end]
+    if _NEGATION_INSIDE.search(inside):
+        return Polarity.NEGATED
     if _NEGATION_BEFORE.search(_NOT_NEGATION.sub("", before)) or _NEGATION_AFTER.match(after):
         return Polarity.NEGATED
     if _HISTORY.search(_COMPARISON.sub("", before)) or _HISTORY_AFTER.search(after):
