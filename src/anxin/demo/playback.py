@@ -10,13 +10,19 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from anxin.demo.cases import Plan, Step
 from anxin.hotline import services
-from anxin.hotline.models import Callback, Case, CaseEvent, Disposition, Line
+from anxin.hotline.models import Callback, Case, CaseEvent, ClinicianAlert, Disposition, Line
 
 CASE_TIMES = ("dispatched_at", "resolved_at", "closed_at", "return_visit_at", "sla_met_at")
+# Where a scenario's codes differ from the engine's proposal, the demo agent overrode it; the override
+# report then has rows to show. Alerts for P1 cases older than this were acknowledged by the clinician.
+OVERRIDE_REASON = "结合来电人补充的情况改判（演示数据）"
+ALERT_ACKNOWLEDGED_AFTER = timedelta(minutes=3)
+OPEN_ALERT_WINDOW = timedelta(hours=1)
 
 
 def write_cases(plans: list[Plan], lines: dict[str, Line]) -> list[Case]:
@@ -25,7 +31,15 @@ def write_cases(plans: list[Plan], lines: dict[str, Line]) -> list[Case]:
     CaseEvent.objects.bulk_update(player.moved_events, ["at"], batch_size=500)
     for case in cases:
         player.record_breach(case)
+    _acknowledge_past_alerts(cases)
     return cases
+
+
+def _acknowledge_past_alerts(cases: list[Case]) -> None:
+    cutoff = timezone.now() - OPEN_ALERT_WINDOW
+    ClinicianAlert.objects.filter(
+        case__in=cases, acknowledged_at__isnull=True, created_at__lt=cutoff
+    ).update(acknowledged_at=F("created_at") + ALERT_ACKNOWLEDGED_AFTER)
 
 
 class Player:
@@ -52,6 +66,7 @@ class Player:
             place=caller.place,
             dispatched=sc.disposition == Disposition.CALL_120,
             close_now=sc.disposition == Disposition.ANSWER_CLOSED,
+            override_reason=OVERRIDE_REASON,
             now=plan.opened_at,
         )
         intervals: list[tuple[datetime, datetime, datetime]] = []
