@@ -49,6 +49,9 @@ def test_an_agent_and_a_grid_worker_work_a_call_to_closure(
         desk.get_by_label("类别").select_option(label="医疗咨询")
         desk.get_by_label("紧急程度").select_option(label="P3 24小时内")
         desk.get_by_label("处置").select_option(label="转社区/网格")
+        # The triage proposal is a home visit; handing it to the grid instead needs a reason.
+        expect(desk.locator("#proposal-disposition")).to_have_text("上门服务")
+        desk.get_by_label("改判理由").fill("行动不便，请网格员上门测血压")
         desk.get_by_role("button", name="登记工单").click()
         desk.wait_for_url(re.compile(r"/desk/cases/\d+/$"))
         expect(desk.locator("#case-status")).to_have_text("处理中")

@@ -31,6 +31,8 @@ def intake_form(world, **overrides) -> dict[str, str]:
         "category": "medical_consult",
         "urgency": "P3",
         "disposition": "doctor_callback",
+        # The desk requires a reason whenever the codes differ from the triage proposal (test_desk_triage.py).
+        "override_reason": "坐席按来电判断",
     }
     form.update(overrides)
     return form
@@ -207,7 +209,9 @@ def test_it_takes_a_subject_note_instead_of_a_resident(client, world):
         ({"summary": ""}, 422, "summary", "不能为空"),
         ({"summary": "x" * 4001}, 422, "summary", "过长"),
         ({"summary": "bad\x00bytes"}, 422, "summary", "二进制"),
-        ({"category": ""}, 422, "category", "请选择"),
+        ({"age": "三岁"}, 422, "age", "应为数字"),
+        ({"temperature_c": "60"}, 422, "temperature_c", "超出范围"),
+        ({"conditions": "gout"}, 422, "conditions", "未知的基础疾病代码"),
         ({"category": "bogus"}, 422, "category", "未知的代码"),
         ({"urgency": "P9"}, 422, "urgency", "未知的代码"),
         ({"disposition": "x" * 41}, 422, "disposition", "过长"),
@@ -238,7 +242,9 @@ def test_it_rejects_bad_intake_and_writes_nothing(client, world, overrides, stat
 def test_it_keeps_what_was_typed_when_intake_fails(client, world):
     client.force_login(world.agent)
     response = client.post(
-        reverse("hotline:case_create"), intake_form(world, category="", summary="胸闷气短"), headers=HTMX
+        reverse("hotline:case_create"),
+        intake_form(world, caller_phone="12345", summary="胸闷气短"),
+        headers=HTMX,
     )
     page = response.content.decode()
     assert "胸闷气短" in page

@@ -18,17 +18,20 @@ class Role(models.TextChoices):
 
 
 # resident.read: see residents in covered places (masked); resident.reveal: see full ID number and phone
-# (logged); case.read: see cases in covered places; case.intake: open cases; case.act: move a case along.
+# (logged); case.read: see cases in covered places; case.intake: open cases; case.act: move a case along;
+# triage.review: read the triage override report (which rules agents overrode, and why).
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset({"resident.read", "resident.reveal", "case.read", "case.intake", "case.act"}),
-    Role.CLINICIAN: frozenset({"resident.read", "resident.reveal", "case.read", "case.intake", "case.act"}),
+    Role.CLINICIAN: frozenset(
+        {"resident.read", "resident.reveal", "case.read", "case.intake", "case.act", "triage.review"}
+    ),
     Role.COUNSELLOR: frozenset({"resident.read", "case.read", "case.intake", "case.act"}),
     Role.GRID_WORKER: frozenset({"resident.read", "resident.reveal", "case.read", "case.act"}),
     Role.FAMILY_DOCTOR: frozenset({"resident.read", "resident.reveal", "case.read", "case.act"}),
     Role.VOLUNTEER: frozenset({"case.read"}),
-    Role.COMMAND: frozenset({"resident.read", "case.read"}),
+    Role.COMMAND: frozenset({"resident.read", "case.read", "triage.review"}),
     Role.ADMIN: frozenset(
-        {"resident.read", "resident.reveal", "case.read", "case.intake", "case.act", "admin"}
+        {"resident.read", "resident.reveal", "case.read", "case.intake", "case.act", "triage.review", "admin"}
     ),
 }
 

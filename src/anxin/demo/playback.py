@@ -37,9 +37,9 @@ def write_cases(plans: list[Plan], lines: dict[str, Line]) -> list[Case]:
 
 def _acknowledge_past_alerts(cases: list[Case]) -> None:
     cutoff = timezone.now() - OPEN_ALERT_WINDOW
-    ClinicianAlert.objects.filter(
-        case__in=cases, acknowledged_at__isnull=True, created_at__lt=cutoff
-    ).update(acknowledged_at=F("created_at") + ALERT_ACKNOWLEDGED_AFTER)
+    ClinicianAlert.objects.filter(case__in=cases, acknowledged_at__isnull=True, created_at__lt=cutoff).update(
+        acknowledged_at=F("created_at") + ALERT_ACKNOWLEDGED_AFTER
+    )
 
 
 class Player:

@@ -6,6 +6,7 @@ read. Every rule about what is allowed stays in the services, which also clean a
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -18,7 +19,9 @@ from anxin.accounts.models import User
 from anxin.core.errors import InvalidInput, NotFound
 from anxin.core.text import clean_text, to_halfwidth
 from anxin.hotline.desk_selectors import line_get_by_code
-from anxin.hotline.models import Case, Line
+from anxin.hotline.models import Case, Channel, Line
+from anxin.hotline.proposal import TriageFields
+from anxin.hotline.services import SUMMARY_MAX
 from anxin.people.models import Resident
 from anxin.people.selectors import resident_get_for_user
 from anxin.places.models import Place
@@ -28,6 +31,9 @@ Posted = Mapping[str, str]
 _ID = re.compile(r"^\d{1,12}$")
 _TRUE = frozenset({"on", "1", "true", "yes"})
 CODE_MAX = 40
+NUMBER_MAX = 12
+TRIAGE_NUMBERS = ("age", "temperature_c", "spo2", "pregnancy_weeks")
+CODE_FIELDS = ("category", "urgency", "disposition")
 
 
 def posted_text(post: Posted, name: str) -> str:
@@ -62,6 +68,38 @@ def parse_choice(post: Posted, name: str) -> str:
     if not value:
         raise InvalidInput(gettext("请选择"), field=name)
     return value
+
+
+def parse_number(post: Posted, name: str) -> float | None:
+    """An optional decimal (``38.6``, full-width digits too), or None when blank; ranges are the service's."""
+    raw = to_halfwidth(posted_text(post, name)).strip()
+    if not raw:
+        return None
+    if len(raw) > NUMBER_MAX:
+        raise InvalidInput(gettext("应为数字"), field=name)
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise InvalidInput(gettext("应为数字"), field=name) from exc
+    if not math.isfinite(value):
+        raise InvalidInput(gettext("应为数字"), field=name)
+    return value
+
+
+def parse_codes(post: Posted, name: str) -> tuple[str, ...]:
+    """Every value of a group of checkboxes; which codes are known is the service's rule."""
+    getlist = getattr(post, "getlist", None)
+    values = getlist(name) if getlist is not None else [posted_text(post, name)]
+    codes = (
+        clean_text(to_halfwidth(v), field=name, max_length=CODE_MAX) for v in values if isinstance(v, str)
+    )
+    return tuple(dict.fromkeys(code for code in codes if code))
+
+
+def parse_triage_fields(post: Posted) -> TriageFields:
+    """The agent's readings beside the caller's words (all optional)."""
+    numbers = {name: parse_number(post, name) for name in TRIAGE_NUMBERS}
+    return TriageFields(**numbers, conditions=parse_codes(post, "conditions"))
 
 
 def parse_version(post: Posted) -> int:
@@ -114,7 +152,8 @@ def parse_resident(post: Posted, name: str, user: User) -> Resident | None:
 
 
 def parse_intake(post: Posted, user: User) -> dict[str, Any]:
-    """Keyword arguments for services.case_open (without ``by``)."""
+    """Keyword arguments for services.case_open (without ``by``). A code left at "按建议" (empty) is None:
+    the triage proposal's."""
     return {
         "line": parse_line(post),
         "channel": parse_choice(post, "channel"),
@@ -125,11 +164,23 @@ def parse_intake(post: Posted, user: User) -> dict[str, Any]:
         "subject_note": posted_text(post, "subject_note"),
         "place": parse_place(post),
         "summary": posted_text(post, "summary"),
-        "category": parse_choice(post, "category"),
-        "urgency": parse_choice(post, "urgency"),
-        "disposition": parse_choice(post, "disposition"),
+        **{name: parse_code(post, name) or None for name in CODE_FIELDS},
         "dispatched": parse_flag(post, "dispatched"),
         "close_now": parse_flag(post, "close_now"),
+        "triage_fields": parse_triage_fields(post),
+        "override_reason": posted_text(post, "override_reason"),
+    }
+
+
+def parse_triage_preview(post: Posted, user: User) -> dict[str, Any]:
+    """The intake form as it stands, for the triage preview: what the engine reads and the selects' codes."""
+    return {
+        "line": parse_line(post),
+        "channel": parse_code(post, "channel") or Channel.PHONE,
+        "summary": clean_text(posted_text(post, "summary"), field="summary", max_length=SUMMARY_MAX),
+        "subject": parse_resident(post, "subject_resident", user),
+        "fields": parse_triage_fields(post),
+        "chosen": {name: parse_code(post, name) for name in CODE_FIELDS},
     }
 
 

@@ -126,6 +126,18 @@ def propose(*, text: str, fields: TriageFields, channel: str) -> Decision:
     )
 
 
+def propose_for_intake(
+    *, summary: str, line_kind: str, channel: str, fields: TriageFields, subject, today: date
+) -> tuple[Decision, TriageFields, TriageFields | None]:
+    """The proposal for an intake as the desk and ``case_open`` both make it: the agent's fields (checked)
+    completed from the subject's registry facts, the line's engine channel. Returns the decision, the fields
+    it read and the registry's part of them."""
+    registry = fields_from_resident(subject, today) if subject is not None else None
+    merged = merge(fields.checked(), registry)
+    decision = propose(text=summary, fields=merged, channel=engine_channel(line_kind, channel))
+    return decision, merged, registry
+
+
 def proposal_record(decision: Decision, fields: TriageFields) -> dict:
     """What a case keeps of the proposal: enough to explain it later and to review the rules."""
     return {

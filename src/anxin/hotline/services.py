@@ -122,14 +122,13 @@ def case_open(
         raise Forbidden(gettext("当前角色不能受理工单"))
     now = now or timezone.now()
     summary = clean_text(summary, field="summary", max_length=SUMMARY_MAX, required=True)
-    fields = proposal.merge(
-        (triage_fields or TriageFields()).checked(),
-        proposal.fields_from_resident(subject_resident, timezone.localdate(now))
-        if subject_resident
-        else None,
-    )
-    decision = proposal.propose(
-        text=summary, fields=fields, channel=proposal.engine_channel(line.kind, channel)
+    decision, fields, _ = proposal.propose_for_intake(
+        summary=summary,
+        line_kind=line.kind,
+        channel=channel,
+        fields=triage_fields or TriageFields(),
+        subject=subject_resident,
+        today=timezone.localdate(now),
     )
     category = category or decision.category
     urgency = urgency or decision.urgency

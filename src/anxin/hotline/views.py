@@ -16,17 +16,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext, gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anxin.accounts.models import User
 from anxin.accounts.roles import Role
-from anxin.core.errors import DomainError, InvalidInput, NotFound
+from anxin.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from anxin.core.views import domain_errors
 from anxin.facilities.models import FEVER_SERVICES
 from anxin.facilities.selectors import facilities_nearest
-from anxin.hotline import desk_selectors, forms, lifecycle, selectors, services
+from anxin.hotline import desk_selectors, forms, lifecycle, selectors, services, triage_display
 from anxin.hotline.models import Callback, Case, Category, Channel, Disposition, Urgency
+from anxin.hotline.proposal import TriageFields
 from anxin.hotline.sla import sla_state
 from anxin.people.identity import normalise_phone
 from anxin.places.models import TEAM_PLACE_KINDS, Place
@@ -65,8 +66,18 @@ INTAKE_FIELDS = frozenset(
         "disposition",
         "dispatched",
         "close_now",
+        *forms.TRIAGE_NUMBERS,
+        "conditions",
+        "override_reason",
     }
 )
+# The override report's periods: ?period=<key> -> (days back, or None for all, label).
+REPORT_PERIODS: dict[str, tuple[int | None, str]] = {
+    "7": (7, gettext_lazy("7 天")),
+    "30": (30, gettext_lazy("30 天")),
+    "all": (None, gettext_lazy("全部")),
+}
+DEFAULT_REPORT_PERIOD = "30"
 
 # step name (the last part of /desk/cases/<id>/<step>/) -> (parser of the posted form, service it calls)
 CASE_STEPS: dict[str, tuple[forms.StepParser, Callable[..., Any]]] = {
@@ -100,9 +111,12 @@ def _is_htmx(request: HttpRequest) -> bool:
 def _intake_context(user: User, *, form=None, error: DomainError | None = None) -> dict[str, Any]:
     lines = desk_selectors.lines_for_intake(user)
     defaults = {"channel": Channel.PHONE, "line": lines[0].code if lines else ""}
+    getlist = getattr(form, "getlist", None)
     return {
         "lines": lines,
         "form": form if form is not None else defaults,
+        "form_conditions": getlist("conditions") if getlist is not None else [],
+        "conditions": triage_display.condition_choices(),
         "error": error,
         "error_inline": error is not None and error.field in INTAKE_FIELDS,
         "can_intake": user.can("case.intake"),
@@ -217,7 +231,10 @@ def fever_facilities(request: HttpRequest) -> HttpResponse:
 def case_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     try:
-        case = services.case_open(by=user, **forms.parse_intake(request.POST, user))
+        # The desk reviews the triage proposal: codes that differ from it need a reason.
+        case = services.case_open(
+            by=user, require_override_reason=True, **forms.parse_intake(request.POST, user)
+        )
     except DomainError as exc:
         template = "hotline/_intake.html" if _is_htmx(request) else "hotline/workbench.html"
         context = _intake_context(user, form=request.POST, error=exc)
@@ -226,6 +243,75 @@ def case_create(request: HttpRequest) -> HttpResponse:
     if _is_htmx(request):
         return HttpResponse(headers={"HX-Redirect": url})
     return redirect(url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def triage_preview(request: HttpRequest) -> HttpResponse:
+    """The engine's proposal for the intake form as it stands, refreshed as the agent types (htmx posts the
+    form: a long summary does not fit in a URL). A field it cannot read is shown in the panel."""
+    user = request.user
+    if not user.can("case.intake"):
+        raise Forbidden(gettext("当前角色不能受理工单"))
+    data = request.POST if request.method == "POST" else request.GET
+    try:
+        form = forms.parse_triage_preview(data, user)
+        if not form["summary"] and form["fields"] == TriageFields():
+            return render(request, "hotline/_triage.html", {"waiting": True})
+        preview = triage_display.intake_preview(
+            line=form["line"],
+            channel=form["channel"],
+            summary=form["summary"],
+            fields=form["fields"],
+            subject=form["subject"],
+            today=timezone.localdate(),
+        )
+    except DomainError as exc:
+        return render(request, "hotline/_triage.html", {"error": exc}, status=exc.status)
+    context = triage_display.preview_context(preview, summary=form["summary"], chosen=form["chosen"])
+    return render(request, "hotline/_triage.html", context)
+
+
+@login_required
+@require_GET
+@domain_errors
+def alert_banner(request: HttpRequest) -> HttpResponse:
+    """The user's open P1 alerts (the desk polls this); empty when there are none."""
+    return render(request, "hotline/_alerts.html", {"alerts": selectors.alerts_open_for(request.user)})
+
+
+@login_required
+@require_POST
+@domain_errors
+def alert_ack(request: HttpRequest, alert_id: int) -> HttpResponse:
+    alert = selectors.alert_get_for_user(request.user, alert_id)
+    services.alert_acknowledge(alert=alert, by=request.user)
+    if not _is_htmx(request):
+        return redirect("hotline:workbench")
+    return render(request, "hotline/_alerts.html", {"alerts": selectors.alerts_open_for(request.user)})
+
+
+@login_required
+@require_GET
+@domain_errors
+def override_report(request: HttpRequest) -> HttpResponse:
+    """Triage overrides grouped by the rule that decided the proposal, for reviewing the rules."""
+    user = request.user
+    if not user.can("triage.review"):
+        raise Forbidden(gettext("当前角色不能查看分诊改判报告"))
+    period = request.GET.get("period", DEFAULT_REPORT_PERIOD)
+    if period not in REPORT_PERIODS:
+        period = DEFAULT_REPORT_PERIOD
+    days = REPORT_PERIODS[period][0]
+    since = timezone.now() - timedelta(days=days) if days is not None else None
+    context = {
+        "rows": selectors.override_report(user, since=since),
+        "period": period,
+        "periods": [(key, label) for key, (_, label) in REPORT_PERIODS.items()],
+    }
+    template = "hotline/_overrides.html" if _is_htmx(request) else "hotline/overrides.html"
+    return render(request, template, context)
 
 
 @login_required

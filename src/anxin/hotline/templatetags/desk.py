@@ -1,4 +1,4 @@
-"""Display helpers for the desk templates: SLA badges, durations, masked phones, timeline data."""
+"""Display helpers for the desk templates: SLA badges, durations, masked phones, timeline data, triage codes."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from anxin.core.masking import mask_phone
 from anxin.hotline.models import Case, Category, Channel, Disposition, Urgency
 from anxin.hotline.services import FIRST_CONTACT_NOTE
 from anxin.hotline.sla import sla_state
+from anxin.hotline.triage_display import RED_FLAG_LABELS, rule_because
 
 register = template.Library()
 
@@ -37,6 +38,9 @@ DATA_LABELS = {
     "first_contact": gettext_lazy("首次接触办结"),
     "clinician": gettext_lazy("医生回电"),
     "sla_rules": gettext_lazy("时限规则版本"),
+    "proposed": gettext_lazy("分诊建议"),
+    "decided_by": gettext_lazy("决定规则"),
+    "recipients": gettext_lazy("提醒对象"),
 }
 # Internal references that mean nothing to a reader of the timeline.
 HIDDEN_DATA = frozenset({"callback"})
@@ -94,6 +98,8 @@ def _show_value(key: str, value: Any) -> str:
         return pgettext("list separator", "，").join(
             pair % {"label": DATA_LABELS.get(k, k), "value": _show_value(k, v)} for k, v in value.items()
         )
+    if isinstance(value, list):
+        return gettext("、").join(_show_value(key, item) for item in value)
     if key == "due_at" and isinstance(value, str):
         try:
             return date_format(timezone.localtime(datetime.fromisoformat(value)), "Y-m-d H:i")
@@ -131,3 +137,20 @@ def is_past(moment: datetime | None) -> bool:
 @register.filter
 def role_label(code: str) -> str:
     return str(CODE_LABELS["assignee_role"].get(code, code))
+
+
+@register.filter
+def code_label(code: str, kind: str) -> str:
+    """``{{ case.urgency|code_label:"urgency" }}``: a category, urgency or disposition code's label."""
+    return str(CODE_LABELS.get(kind, {}).get(code, code))
+
+
+@register.filter
+def red_flag_label(code: str) -> str:
+    return str(RED_FLAG_LABELS.get(code, code))
+
+
+@register.filter(name="rule_because")
+def rule_because_filter(rule_id: str) -> str:
+    """A triage rule's reason in the active language (``because`` or ``because_en``)."""
+    return rule_because(rule_id)

@@ -1,4 +1,4 @@
-// Anxin page glue (htmx's settings are in core/base.html's htmx-config meta): errors, and the screen pop's "fill the intake form" buttons. No framework.
+// Anxin page glue (htmx's settings are in core/base.html's htmx-config meta): errors, the screen pop's "fill the intake form" buttons and the triage panel's "accept the proposal". No framework.
 (function () {
   "use strict";
 
@@ -44,7 +44,8 @@
     if (label) label.textContent = text;
   }
 
-  // Buttons in the screen pop carry data-fill="caller|subject|phone" with the resident's id, name and phone.
+  // Buttons in the screen pop carry data-fill="caller|subject|phone" with the resident's id, name and phone;
+  // the triage panel's data-fill="proposal" carries the proposed codes for the three selects.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-fill]");
     if (!button) return;
@@ -69,6 +70,11 @@
       setField(form, "caller_resident", "");
       setField(form, "caller_resident_label", "");
       setLabel("caller-resident-label", "");
+    }
+    if (data.fill === "proposal") {
+      setField(form, "category", data.category);
+      setField(form, "urgency", data.urgency);
+      setField(form, "disposition", data.disposition);
     }
     if (data.fill === "clear-subject") {
       setField(form, "subject_resident", "");
