@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import BinaryIO, TextIO
 
 from anxin.triage.evaluate import evaluate, format_report
-from anxin.triage.jsonl import triage_lines
+from anxin.triage.jsonl import encode_line, triage_lines
 
 EXIT_UNREADABLE = 2
 
@@ -35,7 +35,7 @@ def run(path: str | None, *, eval_mode: bool, as_json: bool, out: TextIO, err: T
             )
             return 0
         for decision in triage_lines(_lines(stream)):
-            out.write(json.dumps(decision, ensure_ascii=False) + "\n")
+            out.write(encode_line(decision))
         out.flush()
     except OSError as error:
         print(f"anxin triage: cannot read {path or 'standard input'}: {error}", file=err)

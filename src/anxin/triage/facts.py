@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from typing import NamedTuple
 
 from anxin.triage.context import Polarity, polarity
-from anxin.triage.gate import required_chars
+from anxin.triage.gate import required_sets
 from anxin.triage.numbers import NUMBER, add_more, parse_number
 
 N = NUMBER
@@ -123,16 +122,22 @@ def _by_value(reading: Reading) -> float:
     return reading.value
 
 
-@cache
-def _required(regex: re.Pattern) -> frozenset[str] | None:
-    return required_chars(regex.pattern)
+_GATES: dict[int, tuple[frozenset[str], ...]] = {}  # by id(regex): a Pattern hashes its whole program
+
+
+def _required(regex: re.Pattern) -> tuple[frozenset[str], ...]:
+    gates = _GATES.get(id(regex))
+    if gates is None:
+        gates = _GATES[id(regex)] = required_sets(regex.pattern)
+    return gates
 
 
 def _scan(facts: Facts, regex: re.Pattern) -> Iterator[re.Match]:
-    """``regex.finditer`` over the text, skipped when the text lacks every character a match needs."""
-    required = _required(regex)
-    if required is not None and required.isdisjoint(facts.chars):
-        return iter(())
+    """``regex.finditer`` over the text, skipped when the text lacks what a match needs (a number, a unit)."""
+    chars = facts.chars
+    for required in _required(regex):
+        if required.isdisjoint(chars):
+            return iter(())
     return regex.finditer(facts.text)
 
 

@@ -20,8 +20,17 @@ _COMMON_COST, _DIGIT_COST = 20, 5
 
 
 def required_chars(pattern: str) -> frozenset[str] | None:
+    """The cheapest set of characters of which every match contains at least one; None if none is provable."""
     requirement = _sequence(sre_parse.parse(pattern))
     return frozenset(requirement) if requirement else None
+
+
+def required_sets(pattern: str) -> tuple[frozenset[str], ...]:
+    """Every provable requirement of the pattern's top-level sequence (a match meets all of them), cheapest
+    first: "烧到39度" needs one of 烧… and a digit and 度."""
+    candidates = [r for op, arg in sre_parse.parse(pattern) if (r := _item(op, arg))]
+    unique = {frozenset(c) for c in candidates}
+    return tuple(sorted(unique, key=_cost))
 
 
 def _cost(chars: set[str]) -> int:

@@ -6,10 +6,11 @@ A line that cannot be triaged (not JSON, wrong types, empty or oversize text) be
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable, Iterator
+
+import orjson
 
 from anxin.triage.codes import CHANNELS, CONDITIONS
 from anxin.triage.engine import TriageInput, triage
@@ -91,13 +92,20 @@ def _record_id(record: object):
 
 
 def decode_line(line: str | bytes) -> object:
-    """The JSON value on one line; LineError if it is not UTF-8 or not JSON."""
+    """The JSON value on one line; LineError if it is not UTF-8 or not JSON (NaN and Infinity are not)."""
     try:
-        return json.loads(line.decode("utf-8") if isinstance(line, bytes) else line)
-    except UnicodeDecodeError as error:
-        raise LineError(f"not UTF-8 text (byte {error.start})") from error
-    except (json.JSONDecodeError, RecursionError) as error:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError as error:
+        if isinstance(line, bytes):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as not_utf8:
+                raise LineError(f"not UTF-8 text (byte {not_utf8.start})") from not_utf8
         raise LineError(f"not JSON: {error}") from error
+
+
+def encode_line(result: dict) -> str:
+    return orjson.dumps(result).decode("utf-8") + "\n"
 
 
 def triage_line(line: str | bytes) -> dict:
