@@ -10,6 +10,7 @@ policy, or a coverage target is missed. Prints the counts either way.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import sys
@@ -18,35 +19,20 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-CATEGORIES = {
-    "emergency",
-    "medical_consult",
-    "care_navigation",
-    "medication",
-    "psych_support",
-    "supplies",
-    "policy",
-    "vaccination",
-    "testing",
-    "report_clue",
-    "complaint",
-    "suggestion",
-    "other",
-}
-URGENCIES = ["P1", "P2", "P3", "P4"]
-DISPOSITIONS = {
-    "call_120",
-    "fever_clinic",
-    "doctor_callback",
-    "home_visit",
-    "appointment",
-    "medication_delivery",
-    "psych_counselor",
-    "community_transfer",
-    "volunteer_errand",
-    "answer_closed",
-    "department_dispatch",
-}
+
+def _engine_codes():
+    """The engine's own code lists (src/anxin/triage/codes.py), loaded by path: that file needs nothing but
+    Python, while importing the package would pull in the engine and its dependencies."""
+    path = HERE.parents[1] / "src" / "anxin" / "triage" / "codes.py"
+    spec = importlib.util.spec_from_file_location("anxin_triage_codes", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+CODES = _engine_codes()
+
+CATEGORIES, URGENCIES, DISPOSITIONS = set(CODES.CATEGORIES), list(CODES.URGENCIES), set(CODES.DISPOSITIONS)
 P1_FLAGS = {"convulsion", "dyspnea", "spo2_low", "altered_consciousness", "chest_pain", "cyanosis"}
 P2_FLAGS = {
     "infant_fever": "fever_clinic",
@@ -55,20 +41,11 @@ P2_FLAGS = {
     "dialysis_missed": "doctor_callback",
     "severe_dehydration": "doctor_callback",
 }
-RED_FLAGS = P1_FLAGS | set(P2_FLAGS) | {"suicidal_ideation"}
-CONDITIONS = {
-    "hypertension",
-    "diabetes",
-    "copd",
-    "heart_disease",
-    "ckd_dialysis",
-    "cancer_chemo",
-    "immunosuppressed",
-    "disabled",
-    "lives_alone",
-}
+RED_FLAGS = set(CODES.RED_FLAGS)
+assert P1_FLAGS | set(P2_FLAGS) | {"suicidal_ideation"} == RED_FLAGS, "the policy checks below name every flag"
+CONDITIONS = set(CODES.CONDITIONS)
 CHRONIC = {"hypertension", "diabetes", "copd", "heart_disease", "ckd_dialysis", "cancer_chemo"}
-CHANNELS = {"medical_hotline", "psych_hotline", "citizen_hotline", "chat_group", "one_key_device"}
+CHANNELS = set(CODES.CHANNELS)
 TAGS = {
     "numerals",
     "colloquial_number",

@@ -7,15 +7,14 @@ value means (is this line code known, is this transition allowed) stays with the
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from django.utils.translation import gettext
 from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
-# Same set as anxin.core.text: control characters other than tab/newline mean binary or corrupted input.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+from anxin.core.text import CONTROL_CHARACTERS
+
 CODE_PATTERN = r"^[A-Za-z0-9_.\-]*$"
 # Primary keys are BigAutoField; a larger number cannot name a row and would overflow the column.
 MAX_ID = 2**63 - 1
@@ -24,7 +23,7 @@ MAX_VERSION = 2**31 - 1
 
 
 def _no_control_characters(value: str) -> str:
-    if _CONTROL.search(value):
+    if CONTROL_CHARACTERS.search(value):
         raise ValueError(gettext("含有二进制或控制字符"))
     return value
 

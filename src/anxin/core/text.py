@@ -9,7 +9,8 @@ from anxin.core.errors import InvalidInput
 from anxin.core.i18n import gettext
 
 # Control characters other than tab/newline mean binary or corrupted input, never something a caller said.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Shared by the API's field types and the triage command's line checks.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def clean_text(value: object, *, field: str, max_length: int, required: bool = False) -> str:
@@ -17,7 +18,7 @@ def clean_text(value: object, *, field: str, max_length: int, required: bool = F
         value = ""
     if not isinstance(value, str):
         raise InvalidInput(gettext("必须是文本"), field=field)
-    if _CONTROL.search(value):
+    if CONTROL_CHARACTERS.search(value):
         raise InvalidInput(gettext("含有二进制或控制字符"), field=field)
     text = value.strip()
     if len(text) > max_length:

@@ -14,7 +14,7 @@ from anxin.core.errors import InvalidInput
 from anxin.core.i18n import gettext
 from anxin.people.identity import age_on
 from anxin.triage import Decision, TriageInput, triage
-from anxin.triage.codes import CONDITIONS
+from anxin.triage.codes import CONDITIONS, FIELD_RANGES
 
 # Line kind → the engine's channel; a chat message or a device alarm names its own channel.
 LINE_CHANNELS = {
@@ -33,7 +33,6 @@ RESIDENT_CONDITIONS = {
     "heart_disease": "heart_disease",
     "immunosuppressed": "immunosuppressed",
 }
-_LIMITS = {"age": (0, 130), "temperature_c": (25, 45), "spo2": (0, 100), "pregnancy_weeks": (0, 45)}
 FULL_TERM_WEEKS = 40
 
 
@@ -50,7 +49,7 @@ class TriageFields:
 
     def checked(self) -> TriageFields:
         """The same fields, or InvalidInput naming the first one out of range."""
-        for name, (low, high) in _LIMITS.items():
+        for name, (low, high) in FIELD_RANGES.items():
             value = getattr(self, name)
             if value is not None and not low <= value <= high:
                 raise InvalidInput(

@@ -56,6 +56,8 @@ CONDITIONS = (
     "disabled",
     "lives_alone",
 )
+# What a structured field may hold; outside it the value is a typo, not a reading.
+FIELD_RANGES = {"age": (0, 130), "temperature_c": (25, 45), "spo2": (0, 100), "pregnancy_weeks": (0, 45)}
 CHANNELS = ("medical_hotline", "psych_hotline", "citizen_hotline", "chat_group", "one_key_device")
 
 # Groups the facts put a subject in; rules name them in `groups_any`.

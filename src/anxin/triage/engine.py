@@ -122,7 +122,6 @@ class _Reading:
 
     facts: Facts
     ruleset: Ruleset
-    chars: frozenset[str] = frozenset()  # the characters of the text, for GatedPattern.may_match
     cue_hits: dict[str, Evidence | None] = field(default_factory=dict)
     ignored: list[Ignored] = field(default_factory=list)
 
@@ -130,9 +129,11 @@ class _Reading:
         self, pattern: GatedPattern, rule_id: str | None = None, limit: int = 1
     ) -> list[Evidence]:
         text = self.facts.text
-        # The common case, a pattern that cannot match, is decided in C: by its first characters, then a search.
+        # The common case, a pattern that cannot match, is decided in C: by the characters it needs, then a search.
         required = pattern.required
-        if (required is not None and required.isdisjoint(self.chars)) or pattern.regex.search(text) is None:
+        if required is not None and required.isdisjoint(self.facts.chars):
+            return []
+        if pattern.regex.search(text) is None:
             return []
         found: list[Evidence] = []
         for match in pattern.regex.finditer(text):
@@ -160,7 +161,7 @@ def gather_facts(inp: TriageInput, ruleset: Ruleset) -> _Reading:
     facts = Facts(text=normalise(inp.text), original=inp.text, channel=inp.channel)
     for read in READERS:
         read(facts)
-    reading = _Reading(facts, ruleset, facts.chars)
+    reading = _Reading(facts, ruleset)
     for pattern, value in ruleset.implied_temperatures:
         for evidence in reading.present_matches(pattern):
             facts.temperature.append(Reading(value, evidence))
@@ -234,8 +235,9 @@ def _age_groups(age: float) -> list[str]:
 
 def _fire(rule: Rule, reading: _Reading) -> Hit | None:
     pattern = rule.pattern
-    if pattern is not None and pattern.required is not None and pattern.required.isdisjoint(reading.chars):
-        return None  # none of the characters its words start with: the cheapest way out, tried first
+    required = pattern.required if pattern is not None else None
+    if required is not None and required.isdisjoint(reading.facts.chars):
+        return None  # the text lacks every character its words need: the cheapest way out, tried first
     facts = reading.facts
     evidence: list[Evidence] = []
     if rule.channels:
@@ -280,7 +282,7 @@ def _fire(rule: Rule, reading: _Reading) -> Hit | None:
 def _score_categories(reading: _Reading) -> tuple[CategoryCues | None, tuple[Evidence, ...]]:
     """The category whose cue words score highest. Topic words count whatever their polarity: "没有呼吸困难"
     is still a medical question."""
-    text, chars = reading.facts.text, reading.chars
+    text, chars = reading.facts.text, reading.facts.chars
     scores: dict[int, int] = {}
     for position, kind in reading.ruleset.category_index.candidates(chars):
         category = reading.ruleset.categories[position]
@@ -310,7 +312,7 @@ def triage(inp: TriageInput, ruleset: Ruleset | None = None) -> Decision:
     ruleset = ruleset or default_ruleset()
     reading = gather_facts(inp, ruleset)
     general = ruleset.general_rules
-    candidates = sorted(ruleset.general_rule_index.candidates(reading.chars))
+    candidates = sorted(ruleset.general_rule_index.candidates(reading.facts.chars))
     hits = [hit for position in candidates if (hit := _fire(general[position], reading))]
     cue_category, category_evidence = _score_categories(reading)
     if cue_category is None:

@@ -85,10 +85,7 @@ class GatedPattern:
 
     def __init__(self, regex: re.Pattern):
         self.regex = regex
-        self.required = required_chars(regex.pattern)
-
-    def may_match(self, chars: frozenset[str]) -> bool:
-        return self.required is None or not self.required.isdisjoint(chars)
+        self.required = required_chars(regex.pattern)  # checked inline on the hot path
 
 
 class GateIndex:

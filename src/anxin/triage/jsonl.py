@@ -7,17 +7,15 @@ A line that cannot be triaged (not JSON, wrong types, empty or oversize text) be
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Iterator
 
 import orjson
 
-from anxin.triage.codes import CHANNELS, CONDITIONS
+from anxin.core.text import CONTROL_CHARACTERS
+from anxin.triage.codes import CHANNELS, CONDITIONS, FIELD_RANGES
 from anxin.triage.engine import TriageInput, triage
 
 MAX_TEXT = 4000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-_RANGES = {"age": (0, 130), "temperature_c": (25, 45), "spo2": (0, 100), "pregnancy_weeks": (0, 45)}
 
 
 class LineError(ValueError):
@@ -30,7 +28,7 @@ def _number(record: dict, name: str) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise LineError(f"{name}: must be a number")
-    low, high = _RANGES[name]
+    low, high = FIELD_RANGES[name]
     if not low <= value <= high:
         raise LineError(f"{name}: {value} is outside {low}–{high}")
     return float(value)
@@ -40,7 +38,7 @@ def _text(record: dict) -> str:
     text = record.get("text")
     if not isinstance(text, str):
         raise LineError("text: must be a string")
-    if _CONTROL.search(text):
+    if CONTROL_CHARACTERS.search(text):
         raise LineError("text: contains binary or control characters")
     if not text.strip():
         raise LineError("text: empty")

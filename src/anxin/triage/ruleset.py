@@ -81,10 +81,6 @@ class Ruleset:
     cues: dict[str, Cue]
     channel_categories: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def rule_ids(self) -> tuple[str, ...]:
-        return tuple(rule.id for rule in self.rules)
-
     @cached_property
     def general_rules(self) -> tuple[Rule, ...]:
         """Rules tried on every message (whose words it may hold)."""
