@@ -125,6 +125,42 @@ def cmd_triage(args: argparse.Namespace) -> int:
     return run(args.file, eval_mode=args.eval, as_json=args.json, out=sys.stdout, err=sys.stderr)
 
 
+def cmd_kb(args: argparse.Namespace) -> int:
+    _setup_django()
+    from anxin.knowledge import command
+
+    io = {"out": sys.stdout, "err": sys.stderr}
+    if args.kb_command == "import":
+        return command.run_import(args.file, **io)
+    if args.kb_command == "export":
+        return command.run_export(args.out, **io)
+    if args.kb_command == "reindex":
+        return command.run_reindex(**io)
+    if args.batch:
+        return command.run_batch(args.batch, top=args.top, history=args.history, **io)
+    if args.query is None:
+        print("anxin kb search: 需要 QUERY 或 --batch FILE", file=sys.stderr)
+        return 2
+    return command.run_search(args.query, top=args.top, as_json=args.json, history=args.history, **io)
+
+
+def _add_kb_parser(sub) -> None:
+    kb = sub.add_parser("kb", help="knowledge base: import, export, search (see docs/knowledge.md)")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    kb_import = kb_sub.add_parser("import", help="import items from .jsonl, .xlsx or a folder of .md")
+    kb_import.add_argument("file", metavar="FILE")
+    kb_export = kb_sub.add_parser("export", help="export all items to .jsonl, .xlsx or a folder of .md")
+    kb_export.add_argument("out", metavar="OUT")
+    kb_sub.add_parser("reindex", help="re-analyse every item (after a change to the synonym dictionary)")
+    search = kb_sub.add_parser("search", help="search with a caller's words")
+    search.add_argument("query", nargs="?", metavar="QUERY")
+    search.add_argument("--top", type=int, default=5, metavar="N")
+    search.add_argument("--json", action="store_true", help="a JSON list of {id, title, score}")
+    search.add_argument("--batch", metavar="FILE", help='JSON lines {"qid", "query"} in, one result line out')
+    search.add_argument("--history", action="store_true", help="also superseded, expired and retired items")
+    kb.set_defaults(func=cmd_kb)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="anxin", description="安心 Anxin")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -164,6 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     triage.add_argument("--json", action="store_true", help="with --eval: the figures as JSON")
     triage.set_defaults(func=cmd_triage)
+
+    _add_kb_parser(sub)
 
     manage = sub.add_parser("manage", help="Django's manage.py", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)

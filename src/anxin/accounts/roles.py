@@ -19,20 +19,27 @@ class Role(models.TextChoices):
 
 # resident.read: see residents in covered places (masked); resident.reveal: see full ID number and phone
 # (logged); case.read: see cases in covered places; case.intake: open cases; case.act: move a case along;
-# triage.review: read the triage override report (which rules agents overrode, and why).
+# triage.review: read the triage override report (which rules agents overrode, and why);
+# knowledge.read: search and read the knowledge base (volunteers: items for the public only);
+# knowledge.internal: also items meant for agents only; knowledge.edit: import, write and publish items.
+_READ_KB = frozenset({"knowledge.read", "knowledge.internal"})
 PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.AGENT: frozenset({"resident.read", "resident.reveal", "case.read", "case.intake", "case.act"}),
+    Role.AGENT: frozenset({"resident.read", "resident.reveal", "case.read", "case.intake", "case.act"})
+    | _READ_KB,
     Role.CLINICIAN: frozenset(
         {"resident.read", "resident.reveal", "case.read", "case.intake", "case.act", "triage.review"}
-    ),
-    Role.COUNSELLOR: frozenset({"resident.read", "case.read", "case.intake", "case.act"}),
-    Role.GRID_WORKER: frozenset({"resident.read", "resident.reveal", "case.read", "case.act"}),
-    Role.FAMILY_DOCTOR: frozenset({"resident.read", "resident.reveal", "case.read", "case.act"}),
-    Role.VOLUNTEER: frozenset({"case.read"}),
-    Role.COMMAND: frozenset({"resident.read", "case.read", "triage.review"}),
+    )
+    | _READ_KB,
+    Role.COUNSELLOR: frozenset({"resident.read", "case.read", "case.intake", "case.act"}) | _READ_KB,
+    Role.GRID_WORKER: frozenset({"resident.read", "resident.reveal", "case.read", "case.act"}) | _READ_KB,
+    Role.FAMILY_DOCTOR: frozenset({"resident.read", "resident.reveal", "case.read", "case.act"}) | _READ_KB,
+    Role.VOLUNTEER: frozenset({"case.read", "knowledge.read"}),
+    Role.COMMAND: frozenset({"resident.read", "case.read", "triage.review", "knowledge.edit"}) | _READ_KB,
     Role.ADMIN: frozenset(
         {"resident.read", "resident.reveal", "case.read", "case.intake", "case.act", "triage.review", "admin"}
-    ),
+    )
+    | _READ_KB
+    | {"knowledge.edit"},
 }
 
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "anxin.people",
     "anxin.facilities",
     "anxin.hotline",
+    "anxin.knowledge",
     "anxin.demo",
 ]
 

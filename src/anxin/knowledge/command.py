@@ -1,0 +1,148 @@
+"""``anxin kb``: import, export, search and reindex the knowledge base on the configured database.
+
+Contract (kept exactly; other tools depend on it):
+- ``anxin kb import FILE`` — .jsonl, .xlsx, or a folder of .md files. Prints
+  ``{"created", "updated", "unchanged", "errors": [{"line", "field", "reason"[, "file"]}]}``; exit 0 when
+  imported, 1 when any row is bad (then nothing is written), 2 when the file cannot be read.
+- ``anxin kb search "QUERY" --top N --json`` — a JSON list of ``{"id", "title", "score"}``, best first.
+- ``anxin kb search --batch FILE --top N`` — reads JSON lines ``{"qid", "query"}`` (FILE or "-" for stdin) and
+  writes one line ``{"qid", "results": [{"id", "title", "score"}, ...]}`` per query, in order. A line that is
+  not such an object gets ``"results": []`` and an ``"error"``; exit 2 only when FILE cannot be read.
+- ``anxin kb export OUT`` — .jsonl, .xlsx, or a folder (written as .md files).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import IO
+
+import orjson
+from django.db import DatabaseError
+
+from anxin.core.errors import InvalidInput
+
+EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _print_json(data, out: IO[str]) -> None:
+    out.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def _database_missing(err: IO[str], exc: Exception) -> int:
+    err.write(f"数据库不可用或未初始化（请先运行 anxin manage migrate）：{exc}\n")
+    return EXIT_UNREADABLE
+
+
+def run_import(path: str, *, out: IO[str], err: IO[str]) -> int:
+    from anxin.knowledge.formats import FileUnreadable, read_items
+    from anxin.knowledge.services import ImportRejected, items_import
+
+    try:
+        report = items_import(rows=read_items(Path(path)), note="anxin kb import")
+    except FileUnreadable as exc:
+        err.write(f"{exc}\n")
+        return EXIT_UNREADABLE
+    except ImportRejected as exc:
+        _print_json(exc.report.as_dict(), out)
+        return EXIT_REJECTED
+    except DatabaseError as exc:
+        return _database_missing(err, exc)
+    _print_json(report.as_dict(), out)
+    return EXIT_OK
+
+
+def run_export(path: str, *, out: IO[str], err: IO[str]) -> int:
+    from anxin.knowledge.formats import write_jsonl, write_markdown_folder, write_xlsx
+    from anxin.knowledge.selectors import item_list
+    from anxin.knowledge.services import item_as_record
+
+    target = Path(path)
+    try:
+        records = [item_as_record(item) for item in item_list()]
+    except DatabaseError as exc:
+        return _database_missing(err, exc)
+    suffix = target.suffix.lower()
+    if suffix == ".jsonl":
+        with target.open("wb") as handle:
+            count = write_jsonl(records, handle)
+    elif suffix == ".xlsx":
+        with target.open("wb") as handle:
+            count = write_xlsx(records, handle)
+    elif not suffix:
+        count = write_markdown_folder(records, target)
+    else:
+        err.write("只能导出为 .jsonl、.xlsx 或文件夹\n")
+        return EXIT_UNREADABLE
+    _print_json({"exported": count, "path": str(target)}, out)
+    return EXIT_OK
+
+
+def run_search(query: str, *, top: int, as_json: bool, history: bool, out: IO[str], err: IO[str]) -> int:
+    from anxin.knowledge.selectors import item_search
+
+    try:
+        hits = item_search(query, top=top, include_history=history)
+    except InvalidInput as exc:
+        err.write(f"{exc.field}: {exc.reason}\n")
+        return EXIT_REJECTED
+    except DatabaseError as exc:
+        return _database_missing(err, exc)
+    if as_json:
+        _print_json([hit.as_dict() for hit in hits], out)
+        return EXIT_OK
+    for rank, hit in enumerate(hits, start=1):
+        matched = "、".join(hit.matched)
+        out.write(f"{rank}. [{hit.item.code}] {hit.item.title}  ({hit.score:.2f}; 匹配：{matched})\n")
+    if not hits:
+        out.write("没有找到相关条目\n")
+    return EXIT_OK
+
+
+def run_batch(path: str, *, top: int, history: bool, out: IO[str], err: IO[str]) -> int:
+    from anxin.knowledge.selectors import item_search
+
+    try:
+        source = sys.stdin.buffer if path == "-" else Path(path).open("rb")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        err.write(f"无法读取 {path}：{exc.strerror}\n")
+        return EXIT_UNREADABLE
+    try:
+        with source:
+            for raw in source:
+                if not raw.strip():
+                    continue
+                _print_json(_batch_line(raw, top=top, history=history, search=item_search), out)
+    except DatabaseError as exc:
+        return _database_missing(err, exc)
+    return EXIT_OK
+
+
+def _batch_line(raw: bytes, *, top: int, history: bool, search) -> dict[str, object]:
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return {"qid": None, "results": [], "error": "不是合法的 JSON"}
+    if not isinstance(data, dict):
+        return {"qid": None, "results": [], "error": "每行必须是 JSON 对象"}
+    qid = data.get("qid")
+    query = data.get("query")
+    if not isinstance(query, str):
+        return {"qid": qid, "results": [], "error": "query 必须是文本"}
+    try:
+        hits = search(query, top=top, include_history=history)
+    except InvalidInput as exc:
+        return {"qid": qid, "results": [], "error": f"{exc.field}: {exc.reason}"}
+    return {"qid": qid, "results": [hit.as_dict() for hit in hits]}
+
+
+def run_reindex(*, out: IO[str], err: IO[str]) -> int:
+    from anxin.knowledge.index import rebuild
+
+    try:
+        count = rebuild()
+    except DatabaseError as exc:
+        return _database_missing(err, exc)
+    _print_json({"reindexed": count}, out)
+    return EXIT_OK

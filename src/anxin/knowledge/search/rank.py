@@ -1,0 +1,76 @@
+"""BM25F over an item's fields: the one ranking both database backends hand their candidates to.
+
+SQLite's FTS5 and PostgreSQL's full-text search each find the items that share a term with the query; this
+module orders them, so an item ranks the same on either database. Term rarity (document frequency) comes
+from the index's term table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from anxin.knowledge.search.analysis import Fields, Query
+
+# A word in the title says more about the item than the same word in its body.
+FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.0, "body": 1.0}
+# Typical field lengths in terms; a field longer than typical counts each match for less.
+TYPICAL_LENGTH = {"title": 8.0, "keywords": 10.0, "body": 150.0, "grams": 24.0}
+K1 = 1.2
+B = 0.75
+# Superseded, expired or retired items, when asked for at all, rank below current ones.
+HISTORY_FACTOR = 0.5
+
+
+@dataclass
+class Candidate:
+    key: str
+    fields: Fields
+    current: bool = True
+    _counts: dict[str, Counter] = field(default_factory=dict, repr=False)
+
+    def counts(self, name: str) -> Counter:
+        if name not in self._counts:
+            self._counts[name] = Counter(getattr(self.fields, name))
+        return self._counts[name]
+
+
+def idf(document_frequency: int, documents: int) -> float:
+    return math.log(1.0 + (documents - document_frequency + 0.5) / (document_frequency + 0.5))
+
+
+def _saturate(weighted_tf: float) -> float:
+    return weighted_tf * (K1 + 1.0) / (weighted_tf + K1)
+
+
+def _normalised_tf(candidate: Candidate, name: str, term: str) -> float:
+    count = candidate.counts(name)[term]
+    if not count:
+        return 0.0
+    length = len(getattr(candidate.fields, name))
+    return count / (1.0 - B + B * length / TYPICAL_LENGTH[name])
+
+
+def score(query: Query, candidate: Candidate, df: Mapping[str, int], documents: int) -> float:
+    total = 0.0
+    for term, weight in query.terms.items():
+        tf = sum(FIELD_WEIGHTS[name] * _normalised_tf(candidate, name, term) for name in FIELD_WEIGHTS)
+        if tf:
+            total += weight * idf(df.get(term, 0), documents) * _saturate(tf)
+    for gram, weight in query.grams.items():
+        tf = _normalised_tf(candidate, "grams", gram)
+        if tf:
+            total += weight * idf(df.get(gram, 0), documents) * _saturate(tf)
+    return total if candidate.current else total * HISTORY_FACTOR
+
+
+def rank(
+    query: Query, candidates: Iterable[Candidate], df: Mapping[str, int], documents: int
+) -> list[tuple[Candidate, float]]:
+    """Best first; equal scores by key, so results are stable."""
+    scored = [(c, score(query, c, df, documents)) for c in candidates]
+    scored = [(c, s) for c, s in scored if s > 0.0]
+    scored.sort(key=lambda pair: (-pair[1], pair[0].key))
+    return scored

@@ -1,0 +1,123 @@
+"""Reads of the knowledge base: search, one item, lists, history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from anxin.accounts.models import User
+from anxin.core.errors import Forbidden, InvalidInput, NotFound
+from anxin.core.i18n import gettext
+from anxin.core.text import clean_text
+from anxin.knowledge import index
+from anxin.knowledge.choices import Audience
+from anxin.knowledge.models import Item, ItemVersion
+from anxin.knowledge.search.analysis import default_analyzer
+from anxin.knowledge.search.lexicon import CONCEPT_PREFIX
+from anxin.knowledge.search.rank import Candidate, rank
+
+QUERY_MAX = 2000
+TOP_MAX = 50
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    item: Item
+    score: float
+    current: bool
+    matched: tuple[str, ...]  # what of the query the item matched: words, and concepts by their label
+
+    def as_dict(self) -> dict[str, object]:
+        return {"id": self.item.code, "title": self.item.title, "score": round(self.score, 4)}
+
+
+def item_search(
+    text: str,
+    *,
+    top: int = 5,
+    today: date | None = None,
+    include_history: bool = False,
+    public_only: bool = False,
+) -> list[SearchHit]:
+    """The items that best answer the text, best first.
+
+    By default only current items: published, in force today, not replaced by an item in force. With
+    ``include_history`` the others are found too, ranked below current ones.
+    """
+    text = clean_text(text, field="q", max_length=QUERY_MAX)
+    if not 1 <= top <= TOP_MAX:
+        raise InvalidInput(gettext("必须在 1 到 %(max)s 之间") % {"max": TOP_MAX}, field="top")
+    today = today or timezone.localdate()
+    query = default_analyzer().query(text)
+    ids = index.candidate_ids(query, today=today, current_only=not include_history)
+    if not ids:
+        return []
+    items = Item.objects.filter(pk__in=ids)
+    if public_only:
+        items = items.filter(audience=Audience.PUBLIC)
+    items = {item.pk: item for item in items}
+    replaced = index.superseded(items, today)
+    candidates = []
+    for item in items.values():
+        current = item.pk not in replaced and index.current_filter_matches(item, today)
+        if current or include_history:
+            candidates.append(Candidate(key=item.code, fields=index.stored_fields(item), current=current))
+    df = index.document_frequencies([*query.terms, *query.grams])
+    by_code = {item.code: item for item in items.values()}
+    ranked = rank(query, candidates, df, index.document_count())
+    return [
+        SearchHit(
+            item=by_code[candidate.key],
+            score=score,
+            current=candidate.current,
+            matched=_matched(query, candidate),
+        )
+        for candidate, score in ranked[:top]
+    ]
+
+
+def _matched(query, candidate: Candidate) -> tuple[str, ...]:
+    present = set(index.stored_terms(candidate.fields))
+    lexicon = default_analyzer().lexicon
+    matched = []
+    for term in query.terms:
+        if term in present:
+            if term.startswith(CONCEPT_PREFIX):
+                matched.append(lexicon.concepts[term.removeprefix(CONCEPT_PREFIX)].label)
+            else:
+                matched.append(term)
+    grams = [g for g in query.grams if g in candidate.fields.grams]
+    if grams and not matched:
+        matched.extend(grams)
+    return tuple(dict.fromkeys(matched))
+
+
+def item_list(
+    *, user: User | None = None, status: str | None = None, category: str | None = None
+) -> QuerySet:
+    items = Item.objects.select_related("supersedes").order_by("category", "code")
+    if user is not None and not user.can("knowledge.internal"):
+        items = items.filter(audience=Audience.PUBLIC)
+    if status:
+        items = items.filter(status=status)
+    if category:
+        items = items.filter(category=category)
+    return items
+
+
+def item_get_for_user(*, code: str, user: User) -> Item:
+    if not user.can("knowledge.read"):
+        raise Forbidden(gettext("当前角色不能查阅知识库"))
+    item = Item.objects.select_related("supersedes", "updated_by").filter(code=code).first()
+    if item is None:
+        raise NotFound(gettext("条目不存在"), field="id")
+    if item.audience != Audience.PUBLIC and not user.can("knowledge.internal"):
+        raise NotFound(gettext("条目不存在"), field="id")
+    return item
+
+
+def item_versions(item: Item) -> QuerySet:
+    return ItemVersion.objects.filter(item=item).select_related("saved_by").order_by("-number")
