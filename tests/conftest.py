@@ -44,6 +44,15 @@ def _default_language() -> None:
     translation.deactivate()
 
 
+@pytest.fixture
+def sample_items(db):
+    """Ten knowledge items (tests/knowledge/samples.py): current, superseded, draft, agents-only."""
+    from anxin.knowledge.services import items_import
+    from tests.knowledge.samples import sample_rows
+
+    return items_import(rows=sample_rows())
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -136,6 +136,8 @@ def cmd_kb(args: argparse.Namespace) -> int:
         return command.run_export(args.out, **io)
     if args.kb_command == "reindex":
         return command.run_reindex(**io)
+    if args.kb_command == "eval":
+        return command.run_eval(args.file, as_json=args.json, **io)
     if args.batch:
         return command.run_batch(args.batch, top=args.top, history=args.history, **io)
     if args.query is None:
@@ -152,6 +154,9 @@ def _add_kb_parser(sub) -> None:
     kb_export = kb_sub.add_parser("export", help="export all items to .jsonl, .xlsx or a folder of .md")
     kb_export.add_argument("out", metavar="OUT")
     kb_sub.add_parser("reindex", help="re-analyse every item (after a change to the synonym dictionary)")
+    kb_eval = kb_sub.add_parser("eval", help="recall@k and MRR on a labelled query set")
+    kb_eval.add_argument("file", metavar="FILE", help='JSON lines {"qid", "query", "answers", "kind"}')
+    kb_eval.add_argument("--json", action="store_true")
     search = kb_sub.add_parser("search", help="search with a caller's words")
     search.add_argument("query", nargs="?", metavar="QUERY")
     search.add_argument("--top", type=int, default=5, metavar="N")

@@ -19,7 +19,7 @@ from anxin.knowledge.formats import (
     write_xlsx,
 )
 from anxin.knowledge.records import parse_record
-from tests.knowledge.conftest import SAMPLE
+from tests.knowledge.samples import SAMPLE
 
 
 def records():

@@ -8,7 +8,7 @@ from anxin.core.errors import Conflict, Forbidden
 from anxin.knowledge.models import Item, ItemVersion, Term
 from anxin.knowledge.records import parse_record
 from anxin.knowledge.services import ImportRejected, item_as_record, item_save, items_import
-from tests.knowledge.conftest import SAMPLE, item, sample_rows
+from tests.knowledge.samples import SAMPLE, item, sample_rows
 
 
 def test_it_creates_every_item_with_a_first_version(sample_items):

@@ -8,7 +8,7 @@ import pytest
 
 from anxin.core.errors import InvalidInput
 from anxin.knowledge.records import parse_record, record_to_dict
-from tests.knowledge.conftest import item
+from tests.knowledge.samples import item
 
 GOOD = item("home-care", "居家治疗要点", "多饮水，注意休息。", tags=["居家治疗"])
 

@@ -22,6 +22,7 @@ from anxin.hotline.desk_selectors import line_get_by_code
 from anxin.hotline.models import Case, Channel, Line
 from anxin.hotline.proposal import TriageFields
 from anxin.hotline.services import SUMMARY_MAX
+from anxin.knowledge.selectors import item_for_answer
 from anxin.people.models import Resident
 from anxin.people.selectors import resident_get_for_user
 from anxin.places.models import Place
@@ -169,7 +170,16 @@ def parse_intake(post: Posted, user: User) -> dict[str, Any]:
         "close_now": parse_flag(post, "close_now"),
         "triage_fields": parse_triage_fields(post),
         "override_reason": posted_text(post, "override_reason"),
+        "knowledge_item": parse_knowledge_item(post, user),
     }
+
+
+def parse_knowledge_item(post: Posted, user: User):
+    """The knowledge base item the agent answered with (the desk's "用此条答复并办结" button), or None."""
+    code = parse_code(post, "knowledge_item")
+    if not code:
+        return None
+    return item_for_answer(code=code, user=user)
 
 
 def parse_triage_preview(post: Posted, user: User) -> dict[str, Any]:

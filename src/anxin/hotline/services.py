@@ -35,6 +35,8 @@ from anxin.hotline.models import (
 from anxin.hotline.proposal import TriageFields
 from anxin.hotline.selectors import case_visible_to, lines_on_duty, user_can_receive
 from anxin.hotline.sla import sla_due_at, sla_met_by, sla_rules
+from anxin.knowledge.models import Item as KnowledgeItem
+from anxin.knowledge.services import item_record_use
 from anxin.people.identity import normalise_phone
 from anxin.people.models import Resident
 from anxin.places.models import TEAM_PLACE_KINDS, Place
@@ -109,6 +111,7 @@ def case_open(
     triage_fields: TriageFields | None = None,
     override_reason: str | None = None,
     require_override_reason: bool = False,
+    knowledge_item: KnowledgeItem | None = None,
     now: datetime | None = None,
 ) -> Case:
     """Record a new request; the agent who takes it becomes its owner (首问负责制).
@@ -117,6 +120,11 @@ def case_open(
     proposal is kept on the case. Codes left out are the proposal's. When the caller of this function takes
     part in triage review (``override_reason`` is not None: the desk, the API) and its codes differ from the
     proposal, the override is recorded with who and why; the desk also requires the why.
+
+    ``knowledge_item``: the agent answered the caller with this knowledge base item (one click at the desk). The
+    case is then answered and closed at first contact (P4 unless the agent chose otherwise), its resolution
+    names the item and version, and the item's use is counted. The triage review still applies: answering
+    what the engine reads as urgent is an override that needs its reason.
     """
     if not by.can("case.intake"):
         raise Forbidden(gettext("当前角色不能受理工单"))
@@ -130,6 +138,8 @@ def case_open(
         subject=subject_resident,
         today=timezone.localdate(now),
     )
+    if knowledge_item is not None:
+        urgency, disposition, close_now = urgency or Urgency.P4, Disposition.ANSWER_CLOSED, True
     category = category or decision.category
     urgency = urgency or decision.urgency
     disposition = disposition or decision.disposition
@@ -178,19 +188,35 @@ def case_open(
         _note_milestone(case, "dispatched", now)
         _event(case, Kind.DISPATCHED, by, at=now, target="120" if disposition == Disposition.CALL_120 else "")
     if close_now:
-        case.status = Case.Status.CLOSED
-        case.resolved_at = case.closed_at = now
-        case.closed_at_first_contact = True
-        case.resolution = summary[:200]
-        _note_milestone(case, "resolved", now)
-        _note_milestone(case, "closed", now)
-        _event(case, Kind.RESOLVED, by, at=now, note=FIRST_CONTACT_NOTE)
-        _event(case, Kind.CLOSED, by, at=now, first_contact=True)
+        _close_at_first_contact(case, by, summary=summary, knowledge_item=knowledge_item, now=now)
     case.save()
     _schedule_sla_check(case)
     if urgency == Urgency.P1:
         alert_on_duty_clinicians(case=case, now=now)
     return case
+
+
+def _close_at_first_contact(
+    case: Case, by: User, *, summary: str, knowledge_item: KnowledgeItem | None, now: datetime
+) -> None:
+    case.status = Case.Status.CLOSED
+    case.resolved_at = case.closed_at = now
+    case.closed_at_first_contact = True
+    answered_with = {}
+    if knowledge_item is None:
+        case.resolution = summary[:200]
+    else:
+        case.resolution = gettext("按知识库条目答复：%(title)s（%(code)s 第 %(version)s 版）") % {
+            "title": knowledge_item.title,
+            "code": knowledge_item.code,
+            "version": knowledge_item.version,
+        }
+        answered_with = {"knowledge_item": knowledge_item.code, "knowledge_version": knowledge_item.version}
+        item_record_use(item=knowledge_item, by=by, case=case)
+    _note_milestone(case, "resolved", now)
+    _note_milestone(case, "closed", now)
+    _event(case, Kind.RESOLVED, by, at=now, note=FIRST_CONTACT_NOTE, **answered_with)
+    _event(case, Kind.CLOSED, by, at=now, first_contact=True)
 
 
 def _record_override(case: Case, by: User, reason: str, *, required: bool, at: datetime) -> None:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("lists/<slug:name>/", views.desk_list, name="list"),
     path("triage/", views.triage_preview, name="triage"),
     path("triage/overrides/", views.override_report, name="overrides"),
+    path("knowledge/", views.knowledge_suggestions, name="knowledge"),
     path("alerts/", views.alert_banner, name="alerts"),
     path("alerts/<int:alert_id>/ack/", views.alert_ack, name="alert_ack"),
     path("cases/new/", views.case_create, name="case_create"),

@@ -22,13 +22,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from anxin.accounts.models import User
 from anxin.accounts.roles import Role
 from anxin.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from anxin.core.text import clean_text
 from anxin.core.views import domain_errors
 from anxin.facilities.models import FEVER_SERVICES
 from anxin.facilities.selectors import facilities_nearest
 from anxin.hotline import desk_selectors, forms, lifecycle, selectors, services, triage_display
 from anxin.hotline.models import Callback, Case, Category, Channel, Disposition, Urgency
 from anxin.hotline.proposal import TriageFields
+from anxin.hotline.services import SUMMARY_MAX
 from anxin.hotline.sla import sla_state
+from anxin.knowledge.selectors import item_excerpt, item_search
 from anxin.people.identity import normalise_phone
 from anxin.places.models import TEAM_PLACE_KINDS, Place
 
@@ -271,6 +274,25 @@ def triage_preview(request: HttpRequest) -> HttpResponse:
         return render(request, "hotline/_triage.html", {"error": exc}, status=exc.status)
     context = triage_display.preview_context(preview, summary=form["summary"], chosen=form["chosen"])
     return render(request, "hotline/_triage.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def knowledge_suggestions(request: HttpRequest) -> HttpResponse:
+    """The knowledge items that best answer the caller's words so far, beside the intake form (htmx)."""
+    user = request.user
+    if not user.can("knowledge.read"):
+        raise Forbidden(gettext("当前角色不能查阅知识库"))
+    data = request.POST if request.method == "POST" else request.GET
+    try:
+        summary = clean_text(forms.posted_text(data, "summary"), field="summary", max_length=SUMMARY_MAX)
+        hits = item_search(summary, top=3, public_only=not user.can("knowledge.internal")) if summary else []
+    except DomainError as exc:
+        return render(request, "hotline/_knowledge.html", {"error": exc}, status=exc.status)
+    suggestions = [{"hit": hit, "excerpt": item_excerpt(hit.item)} for hit in hits]
+    context = {"suggestions": suggestions, "waiting": not summary, "can_answer": user.can("case.intake")}
+    return render(request, "hotline/_knowledge.html", context)
 
 
 @login_required

@@ -146,3 +146,36 @@ def run_reindex(*, out: IO[str], err: IO[str]) -> int:
         return _database_missing(err, exc)
     _print_json({"reindexed": count}, out)
     return EXIT_OK
+
+
+def run_eval(path: str, *, as_json: bool, out: IO[str], err: IO[str]) -> int:
+    from anxin.knowledge.evaluate import CUTOFFS, evaluate, read_queries
+    from anxin.knowledge.selectors import item_search
+
+    try:
+        queries = read_queries(Path(path))
+    except (OSError, ValueError, KeyError) as exc:
+        err.write(f"无法读取查询集 {path}：{exc}\n")
+        return EXIT_UNREADABLE
+
+    def search(text: str, depth: int) -> list[str]:
+        return [hit.item.code for hit in item_search(text, top=depth)]
+
+    try:
+        result = evaluate(queries, search)
+    except DatabaseError as exc:
+        return _database_missing(err, exc)
+    if as_json:
+        _print_json(result.as_dict(), out)
+        return EXIT_OK
+    header = (
+        "kind".ljust(12) + "queries".rjust(8) + "".join(f"R@{k}".rjust(8) for k in CUTOFFS) + "MRR".rjust(8)
+    )
+    out.write(header + "\n")
+    rows = [("all", result.overall), *sorted(result.by_kind.items())]
+    for kind, figures in rows:
+        cells = "".join(f"{figures.recall(k):8.3f}" for k in CUTOFFS)
+        out.write(f"{kind:<12}{figures.queries:8d}{cells}{figures.mrr:8.3f}\n")
+    for miss in result.misses:
+        out.write(f"未进前3: {miss['qid']} {miss['query']} → 应为 {miss['answers']}，实得 {miss['got']}\n")
+    return EXIT_OK

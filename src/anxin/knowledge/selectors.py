@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -81,7 +82,8 @@ def item_search(
 
 def _matched(query, candidate: Candidate) -> tuple[str, ...]:
     present = set(index.stored_terms(candidate.fields))
-    lexicon = default_analyzer().lexicon
+    analyzer = default_analyzer()
+    lexicon = analyzer.lexicon
     matched = []
     for term in query.terms:
         if term in present:
@@ -89,6 +91,9 @@ def _matched(query, candidate: Candidate) -> tuple[str, ...]:
                 matched.append(lexicon.concepts[term.removeprefix(CONCEPT_PREFIX)].label)
             else:
                 matched.append(term)
+    for typed, term in query.corrections:
+        if present & {*analyzer.words(term), *analyzer.concept_tokens(term)}:
+            matched.insert(0, f"{typed}≈{term}")
     grams = [g for g in query.grams if g in candidate.fields.grams]
     if grams and not matched:
         matched.extend(grams)
@@ -121,3 +126,25 @@ def item_get_for_user(*, code: str, user: User) -> Item:
 
 def item_versions(item: Item) -> QuerySet:
     return ItemVersion.objects.filter(item=item).select_related("saved_by").order_by("-number")
+
+
+def item_for_answer(*, code: str, user: User, today: date | None = None) -> Item:
+    """An item an agent may answer a caller with: readable by them and current today (not draft, retired,
+    expired or replaced): reading out a superseded policy is the mistake the base exists to prevent."""
+    try:
+        item = item_get_for_user(code=code, user=user)
+    except NotFound as exc:
+        raise InvalidInput(exc.reason, field="knowledge_item") from exc
+    today = today or timezone.localdate()
+    if not index.current_filter_matches(item, today) or index.superseded([item.pk], today):
+        raise InvalidInput(gettext("该条目已失效或已被替代，不能用于答复"), field="knowledge_item")
+    return item
+
+
+_MARKDOWN_MARKS = re.compile(r"[#>*_`|\[\]]+|^\s*[-+]\s+|^\s*\d+\.\s+", re.MULTILINE)
+
+
+def item_excerpt(item: Item, length: int = 90) -> str:
+    """The start of the body as plain text, for a result list."""
+    text = " ".join(_MARKDOWN_MARKS.sub("", item.body).split())
+    return text if len(text) <= length else text[:length] + "…"

@@ -7,6 +7,9 @@ Three kinds of term:
   ``conceptcovidpositive``): the bridge between colloquial questions and formal guidance.
 - grams: character bigrams of an item's title and tags, matched by short queries, so that a typo ("连花清温")
   or a two-character fragment still meets the title.
+
+A query also reads words typed by sound ("隔理" → 隔离; see ``homophones``): where a stretch that the
+segmenter could not make a word of sounds like a lexicon term, the term counts, a little less than if typed.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from functools import cache
 
 import jieba
 
+from anxin.knowledge.search.homophones import MAX_LENGTH, MIN_LENGTH, HomophoneIndex
 from anxin.knowledge.search.lexicon import CONCEPT_PREFIX, Lexicon, default_lexicon
 from anxin.triage.normalize import normalise
 
@@ -30,6 +34,8 @@ GRAM_QUERY_LIMIT = 20
 WORD_WEIGHT = 1.0
 CONCEPT_WEIGHT = 1.5
 GRAM_WEIGHT = 0.5
+# A term read from a homophone counts this much of what it would if typed right.
+SOUND_FACTOR = 0.7
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,8 @@ class Query:
     text: str
     terms: dict[str, float]
     grams: dict[str, float]
+    # (what the caller typed, the lexicon term it sounds like)
+    corrections: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -66,6 +74,7 @@ class Analyzer:
         for word in lexicon.user_words():
             if len(word) > 1:
                 self._tokenizer.add_word(word, freq=50_000)
+        self._homophones = HomophoneIndex(lexicon.user_words())
 
     def words(self, normalised_text: str) -> list[str]:
         return [
@@ -95,10 +104,33 @@ class Analyzer:
             terms[word] = WORD_WEIGHT
         for token in self.concept_tokens(normalised):
             terms[token] = CONCEPT_WEIGHT
+        corrections = self.sound_alikes(normalised)
+        for _, term in corrections:
+            for token in [*self.words(term), *self.concept_tokens(term)]:
+                base = CONCEPT_WEIGHT if token.startswith(CONCEPT_PREFIX) else WORD_WEIGHT
+                terms.setdefault(token, base * SOUND_FACTOR)
         grams: dict[str, float] = {}
         if sum(len(run) for run in _HAN_RUN.findall(normalised)) <= GRAM_QUERY_LIMIT:
             grams = dict.fromkeys(bigrams(normalised), GRAM_WEIGHT)
-        return Query(text=text, terms=terms, grams=grams)
+        return Query(text=text, terms=terms, grams=grams, corrections=tuple(corrections))
+
+    def sound_alikes(self, normalised_text: str) -> list[tuple[str, str]]:
+        """Stretches that hold a character the segmenter left alone and sound like a lexicon term."""
+        loose: set[int] = set()
+        position = 0
+        for piece in self._tokenizer.cut(normalised_text, HMM=False):
+            if len(piece) == 1 and _HAN_RUN.match(piece):
+                loose.add(position)
+            position += len(piece)
+        found: list[tuple[str, str]] = []
+        for start in range(len(normalised_text)):
+            for length in range(MIN_LENGTH, MAX_LENGTH + 1):
+                span = range(start, start + length)
+                if start + length > len(normalised_text) or loose.isdisjoint(span):
+                    continue
+                window = normalised_text[start : start + length]
+                found.extend((window, term) for term in self._homophones.sounds_like(window))
+        return list(dict.fromkeys(found))
 
 
 def bigrams(normalised_text: str) -> list[str]:

@@ -1,0 +1,195 @@
+"""Knowledge search latency with 10,000 items loaded. Target: p95 under 20 ms, on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/bench_knowledge.py                      # SQLite: var/bench/anxin_kb_bench.sqlite3
+    .venv/bin/python bench/bench_knowledge.py \\
+        --database-url postgresql://postgres@127.0.0.1:5432/anxin_kb_bench
+    .venv/bin/python bench/bench_knowledge.py --json var/bench/results.jsonl   # also append the figures
+
+The base is the shipped items (src/anxin/knowledge/content) plus generated ones up to ``--items``: each a real
+item's title with a place and a number, and a body of sentences drawn from three real items, so the words, and
+how many items share each word, are those of real guidance at a hundred times the size. The first run imports
+them (timed too) into its own database; later runs reuse them. It then times ``item_search(query, top=5)``,
+the call the desk's panel, the API and ``anxin kb search`` make, for every query in data/knowledge (the
+colloquial set: slang, typos, Traditional, stories, two-character queries), ``--rounds`` times, in this process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import (  # noqa: E402
+    BENCH_DIR,
+    append_json,
+    database_label,
+    machine,
+    now_iso,
+    print_table,
+    setup_django,
+    summarise_ms,
+    wait_for_quiet,
+)
+
+TARGET_P95_MS = 20.0
+CONTENT = ROOT / "src" / "anxin" / "knowledge" / "content"
+QUERY_FILES = [ROOT / "data" / "knowledge" / "queries.jsonl", ROOT / "data" / "knowledge" / "holdout.jsonl"]
+PLACES = ["龙华", "观湖", "松元厦", "鹭湖", "大浪", "民治", "福城", "观澜", "樟坑径", "新田", "桂花", "库坑"]
+_SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
+
+
+def generated_items(real: list[dict], count: int, rng: random.Random) -> list[dict]:
+    sentences = [s.strip() for item in real for s in _SENTENCE.findall(item["body"]) if len(s.strip()) > 6]
+    items = []
+    for number in range(1, count + 1):
+        model = rng.choice(real)
+        body = "".join(rng.sample(sentences, k=min(len(sentences), rng.randint(6, 12))))
+        items.append(
+            {
+                **{k: v for k, v in model.items() if k not in ("id", "supersedes", "effective_until")},
+                "id": f"bench-{number:05d}",
+                "title": f"{model['title']}（{rng.choice(PLACES)}第{number}号）",
+                "body": body,
+                "status": "published",
+            }
+        )
+    return items
+
+
+def load_base(size: int, rebuild: bool) -> dict[str, object]:
+    from anxin.knowledge.formats import Row, read_items
+    from anxin.knowledge.models import Item, ItemUse, ItemVersion, Term
+    from anxin.knowledge.services import items_import
+
+    if Item.objects.count() == size and not rebuild:
+        return {"imported": 0}
+    ItemUse.objects.all().delete()
+    ItemVersion.objects.all().delete()
+    Item.objects.update(supersedes=None)
+    Item.objects.all().delete()
+    Term.objects.all().delete()
+    _clear_fulltext()
+    real = [row.data for row in read_items(CONTENT)]
+    rows = [
+        Row(i, data=d)
+        for i, d in enumerate(real + generated_items(real, size - len(real), random.Random(7)), 1)
+    ]
+    started = time.perf_counter()
+    items_import(rows=rows, note="bench")
+    seconds = time.perf_counter() - started
+    return {
+        "imported": len(rows),
+        "import_seconds": round(seconds, 1),
+        "import_items_per_s": round(len(rows) / seconds),
+    }
+
+
+def _clear_fulltext() -> None:
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM knowledge_item_fts")
+
+
+def read_queries() -> list[str]:
+    from anxin.knowledge.evaluate import read_queries as read
+
+    return [q.query for path in QUERY_FILES if path.exists() for q in read(path)]
+
+
+def time_searches(queries: list[str], rounds: int) -> list[int]:
+    from django.db import reset_queries
+
+    from anxin.knowledge.selectors import item_search
+
+    for query in queries[:20]:  # warm: segmenter dictionary, lexicon, connection
+        item_search(query, top=5)
+    latencies = []
+    for _ in range(rounds):
+        for query in queries:
+            started = time.perf_counter_ns()
+            item_search(query, top=5)
+            latencies.append(time.perf_counter_ns() - started)
+            reset_queries()
+    return latencies
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--database-url", default=f"sqlite:///{BENCH_DIR / 'anxin_kb_bench.sqlite3'}")
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rebuild", action="store_true", help="import the items again")
+    parser.add_argument("--wait-quiet", type=float, default=60.0)
+    parser.add_argument("--json", help="append the results as one JSON line to this file")
+    args = parser.parse_args()
+
+    _create_postgres_database(args.database_url)
+    setup_django(args.database_url)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    load = load_base(args.items, args.rebuild)
+    queries = read_queries()
+    if args.wait_quiet:
+        wait_for_quiet(args.wait_quiet)
+    figures = summarise_ms(time_searches(queries, args.rounds))
+    label = database_label(args.database_url)
+    print(f"Knowledge search, {args.items:,} items, {len(queries)} queries × {args.rounds} ({label})")
+    print_table(
+        ["database", "searches", "p50 ms", "p95 ms", "p99 ms", "max ms", "target p95 ms"],
+        [
+            [
+                label,
+                figures["count"],
+                figures["p50_ms"],
+                figures["p95_ms"],
+                figures["p99_ms"],
+                figures["max_ms"],
+                TARGET_P95_MS,
+            ]
+        ],
+    )
+    if load.get("imported"):
+        print(
+            f"import: {load['imported']:,} items in {load['import_seconds']} s ({load['import_items_per_s']}/s)"
+        )
+    append_json(
+        args.json,
+        {
+            "bench": "knowledge_search",
+            "at": now_iso(),
+            "database": label,
+            "items": args.items,
+            **load,
+            **figures,
+            "machine": machine(args.database_url),
+        },
+    )
+    return 0
+
+
+def _create_postgres_database(url: str) -> None:
+    if url.startswith("sqlite:"):
+        return
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(
+                f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING UTF8 LC_COLLATE 'C.UTF-8' "
+                f"LC_CTYPE 'C.UTF-8'"
+            )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
