@@ -35,6 +35,7 @@ _REASONS = {
     "bool_type": gettext_lazy("必须是 true 或 false"),
     "bool_parsing": gettext_lazy("必须是 true 或 false"),
     "dict_type": gettext_lazy("必须是 JSON 对象"),
+    "list_type": gettext_lazy("必须是列表"),
     "model_type": gettext_lazy("必须是 JSON 对象"),
     "model_attributes_type": gettext_lazy("必须是 JSON 对象"),
     "datetime_type": gettext_lazy("必须是带时区的 ISO 8601 日期时间，如 2025-01-01T10:00:00+08:00"),
@@ -80,8 +81,9 @@ def _refuse_constant(name: str) -> None:
 api = NinjaAPI(
     title="Anxin 安心 API",
     version="1",
-    description="Hotline cases, resident lookup, medical facilities. Bearer token authentication; every query "
-    'is scoped to the places the token\'s user covers. Errors: `{"detail": [{"field": ..., "reason": ...}]}`. '
+    description="Hotline cases, resident lookup, medical facilities, the knowledge base. Bearer token "
+    "authentication; every query is scoped to the places the token's user covers. "
+    'Errors: `{"detail": [{"field": ..., "reason": ...}]}`. '
     "Error reasons follow the request's Accept-Language (Simplified Chinese by default, or English).",
     auth=TokenAuth(),
     parser=StrictJsonParser(),
@@ -112,6 +114,8 @@ def _reason_of(error: dict[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     if kind == "string_too_long":
         return gettext("过长：最多 %(max)s 个字符") % {"max": ctx.get("max_length")}
+    if kind == "too_long":
+        return gettext("最多 %(max)s 项") % {"max": ctx.get("max_length")}
     if kind == "greater_than_equal":
         return gettext("不能小于 %(min)s") % {"min": ctx.get("ge")}
     if kind == "less_than_equal":
@@ -163,12 +167,14 @@ def _register_routers() -> None:
     from anxin.facilities.api import router as facilities_router
     from anxin.hotline.api import router as hotline_router
     from anxin.hotline.api_triage import router as triage_router
+    from anxin.knowledge.api import router as knowledge_router
     from anxin.people.api import router as people_router
 
     api.add_router("/cases", hotline_router)
     api.add_router("", triage_router)
     api.add_router("/residents", people_router)
     api.add_router("/facilities", facilities_router)
+    api.add_router("/kb", knowledge_router)
 
 
 _register_routers()

@@ -41,6 +41,12 @@ class Api:
             **kwargs,
         )
 
+    def put(self, user: User | None, path: str, body: Any = None, **kwargs: Any):
+        data = "" if body is None else json.dumps(body)
+        return self.client.put(
+            path, data, content_type="application/json", headers=self.headers(user), **kwargs
+        )
+
 
 # A body each transition accepts (bar the version), for tests about who may call it rather than what it does.
 STEP_BODIES: dict[str, dict[str, Any]] = {

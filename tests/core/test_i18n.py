@@ -52,8 +52,35 @@ UNTRANSLATED = {
     ("cli.py", "\n安心 Anxin 演示已启动：http://"),
     ("cli.py", "/  （Ctrl+C 退出）\n"),
     ("cli.py", "后台任务 worker 已启动，日志："),
+    # `anxin kb search`'s usage line on the terminal, beside argparse's own usage text.
+    ("cli.py", "anxin kb search: 需要 QUERY 或 --batch FILE"),
     # A language's own name in the language switcher stays in that language.
     ("config/settings.py", "简体中文"),
+    # The spreadsheet's column headers are the file format (read back by name), not UI: they stay Chinese.
+    *(
+        ("knowledge/formats.py", header)
+        for header in (
+            "编号",
+            "标题",
+            "正文",
+            "分类",
+            "标签",
+            "发布机构",
+            "文件名称或文号",
+            "网址",
+            "生效日期",
+            "失效日期",
+            "替代条目",
+            "受众",
+            "状态",
+        )
+    ),
+    # The exported workbook's sheet name and its tag separator in cells are file content, not UI.
+    ("knowledge/formats.py", "知识库"),
+    ("knowledge/formats.py", "、"),
+    # Patterns that read dates (2023年1月8日) and tag lists as people type them in files.
+    ("knowledge/records.py", r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$"),
+    ("knowledge/records.py", r"[,，、;；\s]+"),
 }
 
 
@@ -152,7 +179,8 @@ def scan_template(text: str) -> tuple[str, list[tuple[str | None, str]]]:
     msgids: list[tuple[str | None, str]] = [(m[4] or None, m[2]) for m in TRANSLATE_TAG.finditer(text)]
     for match in BLOCK_TAG.finditer(text):
         context = re.search(r"""context\s+(["'])(.*?)\1""", match[1])
-        body = re.sub(r"\{\{\s*(\w+)\s*\}\}", r"%(\1)s", match[2])
+        singular = re.split(r"\{%\s*plural\s*%\}", match[2])[0]  # the msgid; the plural is msgid_plural
+        body = re.sub(r"\{\{\s*(\w+)\s*\}\}", r"%(\1)s", singular)
         msgids.append((context[2] if context else None, body))
     rest = BLOCK_TAG.sub("", TRANSLATE_TAG.sub("", COMMENTS.sub("", text)))
     return rest, msgids

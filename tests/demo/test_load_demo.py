@@ -182,3 +182,11 @@ def test_it_reloads_the_same_district_on_reset(demo):
     assert {k: after[k] for k in same} == {k: before[k] for k in same}
     assert Resident.objects.get(phone=SHOWCASE_PHONES["elderly_alone"]).name == "陈桂兰"
     assert "已新建" in output
+
+
+def test_it_loads_the_shipped_knowledge_base_once(demo):
+    from anxin.knowledge.models import Item
+
+    assert "知识库已导入" in demo
+    assert Item.objects.filter(status="published").count() >= 100
+    assert "知识库已导入" not in load()  # running it again reuses the base

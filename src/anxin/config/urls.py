@@ -14,4 +14,5 @@ urlpatterns = [
     path("api/", api.urls),
     path("people/", include("anxin.people.urls")),
     path("desk/", include("anxin.hotline.urls")),
+    path("kb/", include("anxin.knowledge.urls")),
 ]

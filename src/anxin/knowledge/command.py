@@ -22,6 +22,7 @@ import orjson
 from django.db import DatabaseError
 
 from anxin.core.errors import InvalidInput
+from anxin.core.i18n import gettext, pgettext
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
 
@@ -31,7 +32,9 @@ def _print_json(data, out: IO[str]) -> None:
 
 
 def _database_missing(err: IO[str], exc: Exception) -> int:
-    err.write(f"数据库不可用或未初始化（请先运行 anxin manage migrate）：{exc}\n")
+    err.write(
+        gettext("数据库不可用或未初始化（请先运行 anxin manage migrate）：%(error)s") % {"error": exc} + "\n"
+    )
     return EXIT_UNREADABLE
 
 
@@ -73,7 +76,7 @@ def run_export(path: str, *, out: IO[str], err: IO[str]) -> int:
     elif not suffix:
         count = write_markdown_folder(records, target)
     else:
-        err.write("只能导出为 .jsonl、.xlsx 或文件夹\n")
+        err.write(gettext("只能导出为 .jsonl、.xlsx 或文件夹") + "\n")
         return EXIT_UNREADABLE
     _print_json({"exported": count, "path": str(target)}, out)
     return EXIT_OK
@@ -92,11 +95,12 @@ def run_search(query: str, *, top: int, as_json: bool, history: bool, out: IO[st
     if as_json:
         _print_json([hit.as_dict() for hit in hits], out)
         return EXIT_OK
+    label, separator = gettext("匹配："), pgettext("list separator", "、")
     for rank, hit in enumerate(hits, start=1):
-        matched = "、".join(hit.matched)
-        out.write(f"{rank}. [{hit.item.code}] {hit.item.title}  ({hit.score:.2f}; 匹配：{matched})\n")
+        matched = separator.join(hit.matched)
+        out.write(f"{rank}. [{hit.item.code}] {hit.item.title}  ({hit.score:.2f}; {label}{matched})\n")
     if not hits:
-        out.write("没有找到相关条目\n")
+        out.write(gettext("没有找到相关条目") + "\n")
     return EXIT_OK
 
 
@@ -106,7 +110,7 @@ def run_batch(path: str, *, top: int, history: bool, out: IO[str], err: IO[str])
     try:
         source = sys.stdin.buffer if path == "-" else Path(path).open("rb")  # noqa: SIM115 (closed below)
     except OSError as exc:
-        err.write(f"无法读取 {path}：{exc.strerror}\n")
+        err.write(gettext("无法读取 %(path)s：%(error)s") % {"path": path, "error": exc.strerror} + "\n")
         return EXIT_UNREADABLE
     try:
         with source:
@@ -114,6 +118,7 @@ def run_batch(path: str, *, top: int, history: bool, out: IO[str], err: IO[str])
                 if not raw.strip():
                     continue
                 _print_json(_batch_line(raw, top=top, history=history, search=item_search), out)
+                out.flush()
     except DatabaseError as exc:
         return _database_missing(err, exc)
     return EXIT_OK
@@ -123,13 +128,13 @@ def _batch_line(raw: bytes, *, top: int, history: bool, search) -> dict[str, obj
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError:
-        return {"qid": None, "results": [], "error": "不是合法的 JSON"}
+        return {"qid": None, "results": [], "error": gettext("不是合法的 JSON")}
     if not isinstance(data, dict):
-        return {"qid": None, "results": [], "error": "每行必须是 JSON 对象"}
+        return {"qid": None, "results": [], "error": gettext("每行必须是 JSON 对象")}
     qid = data.get("qid")
     query = data.get("query")
     if not isinstance(query, str):
-        return {"qid": qid, "results": [], "error": "query 必须是文本"}
+        return {"qid": qid, "results": [], "error": gettext("query 必须是文本")}
     try:
         hits = search(query, top=top, include_history=history)
     except InvalidInput as exc:
@@ -155,11 +160,11 @@ def run_eval(path: str, *, as_json: bool, out: IO[str], err: IO[str]) -> int:
     try:
         queries = read_queries(Path(path))
     except (OSError, ValueError, KeyError) as exc:
-        err.write(f"无法读取查询集 {path}：{exc}\n")
+        err.write(gettext("无法读取查询集 %(path)s：%(error)s") % {"path": path, "error": exc} + "\n")
         return EXIT_UNREADABLE
 
-    def search(text: str, depth: int) -> list[str]:
-        return [hit.item.code for hit in item_search(text, top=depth)]
+    def search(text: str, depth: int, history: bool) -> list[str]:
+        return [hit.item.code for hit in item_search(text, top=depth, include_history=history)]
 
     try:
         result = evaluate(queries, search)
@@ -177,5 +182,11 @@ def run_eval(path: str, *, as_json: bool, out: IO[str], err: IO[str]) -> int:
         cells = "".join(f"{figures.recall(k):8.3f}" for k in CUTOFFS)
         out.write(f"{kind:<12}{figures.queries:8d}{cells}{figures.mrr:8.3f}\n")
     for miss in result.misses:
-        out.write(f"未进前3: {miss['qid']} {miss['query']} → 应为 {miss['answers']}，实得 {miss['got']}\n")
+        line = gettext("未进前3: %(qid)s %(query)s → 应为 %(answers)s，实得 %(got)s") % {
+            "qid": miss["qid"],
+            "query": miss["query"],
+            "answers": miss["answers"],
+            "got": miss["got"],
+        }
+        out.write(line + "\n")
     return EXIT_OK

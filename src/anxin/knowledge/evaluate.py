@@ -1,7 +1,9 @@
 """Recall@k and MRR of the search on a labelled query set (data/knowledge/queries.jsonl).
 
 A query is answered at k when any of its accepted items is among the first k results; its reciprocal rank is
-1 / the position of the first accepted item in the first ``DEPTH`` results (0 when none is).
+1 / the position of the first accepted item in the first ``DEPTH`` results (0 when none is). A query marked
+``"history": true`` asks about a rule no longer in force ("以前密接是七加三…") and is searched with history,
+as an agent would search for it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class LabelledQuery:
     query: str
     answers: tuple[str, ...]
     kind: str = "plain"
+    history: bool = False
 
 
 @dataclass
@@ -82,16 +85,17 @@ def read_queries(path: Path) -> list[LabelledQuery]:
                 query=str(data["query"]),
                 answers=tuple(answers),
                 kind=str(data.get("kind", "plain")),
+                history=bool(data.get("history", False)),
             )
         )
     return queries
 
 
-def evaluate(queries: Iterable[LabelledQuery], search: Callable[[str, int], list[str]]) -> Evaluation:
-    """``search(query, depth)`` returns item codes, best first."""
+def evaluate(queries: Iterable[LabelledQuery], search: Callable[[str, int, bool], list[str]]) -> Evaluation:
+    """``search(query, depth, history)`` returns item codes, best first."""
     result = Evaluation()
     for labelled in queries:
-        found = search(labelled.query, DEPTH)
+        found = search(labelled.query, DEPTH, labelled.history)
         rank = next((i for i, code in enumerate(found, start=1) if code in labelled.answers), None)
         result.overall.add(rank)
         result.by_kind[labelled.kind].add(rank)

@@ -2,7 +2,7 @@
 
 ``Item.code`` is the item's id in files and the API (``"id"`` there); the integer primary key stays internal
 and doubles as the full-text row id. The ``search_*`` columns hold the analysed terms (knowledge.index writes
-them, and mirrors them into SQLite's FTS5 table or PostgreSQL's ``search_vector`` column. Those two are
+them, and mirrors them into SQLite's FTS5 table or PostgreSQL's ``search_head`` and ``search_body_vector`` column. Those two are
 created in migration 0002, outside the model, because neither backend has the other's.
 """
 

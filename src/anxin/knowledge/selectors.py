@@ -53,10 +53,15 @@ def item_search(
         raise InvalidInput(gettext("必须在 1 到 %(max)s 之间") % {"max": TOP_MAX}, field="top")
     today = today or timezone.localdate()
     query = default_analyzer().query(text)
-    ids = index.candidate_ids(query, today=today, current_only=not include_history)
+    if query.is_empty:
+        return []
+    df = index.document_frequencies([*query.terms, *query.grams])
+    documents = index.document_count()
+    retrieval = index.retrieval_for(query, df, documents)
+    ids = index.candidate_ids(retrieval, today=today, current_only=not include_history)
     if not ids:
         return []
-    items = Item.objects.filter(pk__in=ids)
+    items = Item.objects.filter(pk__in=ids).defer("body")
     if public_only:
         items = items.filter(audience=Audience.PUBLIC)
     items = {item.pk: item for item in items}
@@ -65,10 +70,16 @@ def item_search(
     for item in items.values():
         current = item.pk not in replaced and index.current_filter_matches(item, today)
         if current or include_history:
-            candidates.append(Candidate(key=item.code, fields=index.stored_fields(item), current=current))
-    df = index.document_frequencies([*query.terms, *query.grams])
+            candidates.append(
+                Candidate(
+                    key=item.code,
+                    fields=index.stored_fields(item),
+                    current=current,
+                    internal=item.audience != Audience.PUBLIC,
+                )
+            )
     by_code = {item.code: item for item in items.values()}
-    ranked = rank(query, candidates, df, index.document_count())
+    ranked = rank(query, candidates, df, documents)
     return [
         SearchHit(
             item=by_code[candidate.key],

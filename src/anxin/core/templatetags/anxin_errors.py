@@ -49,6 +49,8 @@ FIELD_LABELS = {
     "conditions": gettext_lazy("基础疾病"),
     "override_reason": gettext_lazy("改判理由"),
     "alert_id": gettext_lazy("提醒"),
+    "id": gettext_lazy("编号"),
+    "number": gettext_lazy("版本"),
     "username": gettext_lazy("用户名"),
     "password": gettext_lazy("密码"),
 }

@@ -9,13 +9,17 @@ SQLITE_FORWARD = [
 ]
 SQLITE_BACKWARD = ["DROP TABLE IF EXISTS knowledge_item_fts"]
 
+# Two vectors: headings (title, keywords, title bigrams) stay small and inline; bodies are long and TOASTed, and
+# are searched only for rare terms. One vector would make every common heading term detoast every body.
 POSTGRES_FORWARD = [
-    "ALTER TABLE knowledge_item ADD COLUMN search_vector tsvector",
-    "CREATE INDEX knowledge_item_search_vector ON knowledge_item USING gin (search_vector)",
+    "ALTER TABLE knowledge_item ADD COLUMN search_head tsvector, ADD COLUMN search_body_vector tsvector",
+    "CREATE INDEX knowledge_item_search_head ON knowledge_item USING gin (search_head)",
+    "CREATE INDEX knowledge_item_search_body ON knowledge_item USING gin (search_body_vector)",
 ]
 POSTGRES_BACKWARD = [
-    "DROP INDEX IF EXISTS knowledge_item_search_vector",
-    "ALTER TABLE knowledge_item DROP COLUMN IF EXISTS search_vector",
+    "DROP INDEX IF EXISTS knowledge_item_search_head",
+    "DROP INDEX IF EXISTS knowledge_item_search_body",
+    "ALTER TABLE knowledge_item DROP COLUMN IF EXISTS search_head, DROP COLUMN IF EXISTS search_body_vector",
 ]
 
 

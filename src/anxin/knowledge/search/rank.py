@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 from anxin.knowledge.search.analysis import Fields, Query
 
 # A word in the title says more about the item than the same word in its body.
-FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.0, "body": 1.0}
+FIELD_WEIGHTS = {"title": 4.0, "keywords": 2.0, "body": 1.0}
 # Typical field lengths in terms; a field longer than typical counts each match for less.
 TYPICAL_LENGTH = {"title": 8.0, "keywords": 10.0, "body": 150.0, "grams": 24.0}
-K1 = 1.2
+K1 = 1.6
 B = 0.75
 # Superseded, expired or retired items, when asked for at all, rank below current ones.
 HISTORY_FACTOR = 0.5
+# At equal relevance the item an agent can read out to the caller comes before an internal script.
+INTERNAL_FACTOR = 0.85
 
 
 @dataclass
@@ -29,12 +31,24 @@ class Candidate:
     key: str
     fields: Fields
     current: bool = True
+    internal: bool = False
     _counts: dict[str, Counter] = field(default_factory=dict, repr=False)
 
     def counts(self, name: str) -> Counter:
         if name not in self._counts:
             self._counts[name] = Counter(getattr(self.fields, name))
         return self._counts[name]
+
+    def weighted_tf(self, term: str, names=tuple(FIELD_WEIGHTS)) -> float:
+        """The term's frequency, length-normalised per field and weighted by field, summed over fields."""
+        total = 0.0
+        for name in names:
+            count = self.counts(name).get(term)
+            if count:
+                terms = getattr(self.fields, name)
+                weight = FIELD_WEIGHTS.get(name, 1.0)
+                total += weight * count / (1.0 - B + B * len(terms) / TYPICAL_LENGTH[name])
+        return total
 
 
 def idf(document_frequency: int, documents: int) -> float:
@@ -45,24 +59,18 @@ def _saturate(weighted_tf: float) -> float:
     return weighted_tf * (K1 + 1.0) / (weighted_tf + K1)
 
 
-def _normalised_tf(candidate: Candidate, name: str, term: str) -> float:
-    count = candidate.counts(name)[term]
-    if not count:
-        return 0.0
-    length = len(getattr(candidate.fields, name))
-    return count / (1.0 - B + B * length / TYPICAL_LENGTH[name])
-
-
 def score(query: Query, candidate: Candidate, df: Mapping[str, int], documents: int) -> float:
     total = 0.0
     for term, weight in query.terms.items():
-        tf = sum(FIELD_WEIGHTS[name] * _normalised_tf(candidate, name, term) for name in FIELD_WEIGHTS)
+        tf = candidate.weighted_tf(term)
         if tf:
             total += weight * idf(df.get(term, 0), documents) * _saturate(tf)
     for gram, weight in query.grams.items():
-        tf = _normalised_tf(candidate, "grams", gram)
+        tf = candidate.weighted_tf(gram, ("grams",))
         if tf:
             total += weight * idf(df.get(gram, 0), documents) * _saturate(tf)
+    if candidate.internal:
+        total *= INTERNAL_FACTOR
     return total if candidate.current else total * HISTORY_FACTOR
 
 

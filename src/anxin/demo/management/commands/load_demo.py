@@ -12,6 +12,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from anxin.demo.generator import demo_delete, demo_ensure_logins, demo_load, demo_present
+from anxin.demo.knowledge import demo_knowledge_load
 from anxin.demo.report import render
 
 
@@ -51,5 +52,8 @@ class Command(BaseCommand):
         if loaded:
             self.stdout.write(f"正在生成演示区（比例 {scale:g}）……")
             known_hash = demo_load(scale=scale).password_hash
+        items = demo_knowledge_load()
+        if items:
+            self.stdout.write(f"知识库已导入 {items} 条")
         warnings = demo_ensure_logins(known_hash=known_hash)
         self.stdout.write(render(loaded=loaded, seconds=time.monotonic() - started, warnings=warnings))
