@@ -13,7 +13,7 @@ from anxin.knowledge import index
 from anxin.knowledge.evaluate import evaluate, read_queries
 from anxin.knowledge.formats import read_items
 from anxin.knowledge.models import Item
-from anxin.knowledge.selectors import item_search
+from anxin.knowledge.selectors import item_search_codes
 from anxin.knowledge.services import items_import
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,8 +57,5 @@ def test_every_answer_is_a_current_item(shipped_base):
 
 
 def test_recall_at_3_on_the_colloquial_queries_is_at_least_085(shipped_base):
-    def search(text: str, depth: int, history: bool) -> list[str]:
-        return [hit.item.code for hit in item_search(text, top=depth, include_history=history)]
-
-    result = evaluate(read_queries(QUERIES), search)
+    result = evaluate(read_queries(QUERIES), item_search_codes)
     assert result.overall.recall(3) >= 0.85, result.as_dict()

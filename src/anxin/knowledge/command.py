@@ -155,7 +155,7 @@ def run_reindex(*, out: IO[str], err: IO[str]) -> int:
 
 def run_eval(path: str, *, as_json: bool, out: IO[str], err: IO[str]) -> int:
     from anxin.knowledge.evaluate import CUTOFFS, evaluate, read_queries
-    from anxin.knowledge.selectors import item_search
+    from anxin.knowledge.selectors import item_search_codes
 
     try:
         queries = read_queries(Path(path))
@@ -163,11 +163,8 @@ def run_eval(path: str, *, as_json: bool, out: IO[str], err: IO[str]) -> int:
         err.write(gettext("无法读取查询集 %(path)s：%(error)s") % {"path": path, "error": exc} + "\n")
         return EXIT_UNREADABLE
 
-    def search(text: str, depth: int, history: bool) -> list[str]:
-        return [hit.item.code for hit in item_search(text, top=depth, include_history=history)]
-
     try:
-        result = evaluate(queries, search)
+        result = evaluate(queries, item_search_codes)
     except DatabaseError as exc:
         return _database_missing(err, exc)
     if as_json:

@@ -56,7 +56,7 @@ def stored_fields(item: Item) -> Fields:
     return Fields(**{name: tuple(getattr(item, column).split()) for name, column in FIELD_COLUMNS.items()})
 
 
-def _term_set(fields: Fields) -> set[str]:
+def term_set(fields: Fields) -> set[str]:
     return {term for name in FIELD_COLUMNS for term in getattr(fields, name)}
 
 
@@ -65,9 +65,9 @@ def index_items(items: Sequence[Item]) -> None:
     """Analyse the items, store their terms and adjust the term table by what changed."""
     delta: Counter[str] = Counter()
     for item in items:
-        old = _term_set(stored_fields(item))
+        old = term_set(stored_fields(item))
         new_fields = analyse(item)
-        new = _term_set(new_fields)
+        new = term_set(new_fields)
         delta.update(new - old)
         delta.subtract(old - new)
         for name, column in FIELD_COLUMNS.items():
@@ -258,10 +258,6 @@ def document_frequencies(terms: Iterable[str]) -> dict[str, int]:
 def current_filter_matches(item: Item, today: date) -> bool:
     """The same test as ``current_filter``, on an item already loaded."""
     return item.status == Status.PUBLISHED and item.is_effective(today)
-
-
-def stored_terms(fields: Fields) -> set[str]:
-    return _term_set(fields)
 
 
 def document_count() -> int:

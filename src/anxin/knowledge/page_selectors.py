@@ -52,9 +52,8 @@ def item_search_for_page(
     hits = [hit for hit in hits if not category or hit.item.category == category]
     if editor and status:
         hits = [hit for hit in hits if hit.item.status == status]
-    replaced = index.superseded([hit.item.pk for hit in hits], today)
     return [
-        ItemRow(item=hit.item, current=hit.current, superseded=hit.item.pk in replaced, matched=hit.matched)
+        ItemRow(item=hit.item, current=hit.current, superseded=hit.superseded, matched=hit.matched)
         for hit in hits
     ]
 

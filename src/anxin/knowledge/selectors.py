@@ -29,6 +29,7 @@ class SearchHit:
     item: Item
     score: float
     current: bool
+    superseded: bool  # a published item in force today replaces it
     matched: tuple[str, ...]  # what of the query the item matched: words, and concepts by their label
 
     def as_dict(self) -> dict[str, object]:
@@ -85,14 +86,20 @@ def item_search(
             item=by_code[candidate.key],
             score=score,
             current=candidate.current,
+            superseded=by_code[candidate.key].pk in replaced,
             matched=_matched(query, candidate),
         )
         for candidate, score in ranked[:top]
     ]
 
 
+def item_search_codes(text: str, depth: int, history: bool) -> list[str]:
+    """The codes ``item_search`` finds, best first: the search as ``knowledge.evaluate`` calls it."""
+    return [hit.item.code for hit in item_search(text, top=depth, include_history=history)]
+
+
 def _matched(query, candidate: Candidate) -> tuple[str, ...]:
-    present = set(index.stored_terms(candidate.fields))
+    present = index.term_set(candidate.fields)
     analyzer = default_analyzer()
     lexicon = analyzer.lexicon
     matched = []
