@@ -35,7 +35,7 @@ def make_user(username: str, role: str, places: list[Place], **extra) -> User:
 def make_resident(
     name: str, household: Place, *, birth: date, phone: str = "", male: bool = True, **extra
 ) -> Resident:
-    return Resident.objects.create(
+    resident = Resident(
         name=name,
         id_number=make_id_number(birth, male=male),
         birth_date=birth,
@@ -44,6 +44,9 @@ def make_resident(
         household=household,
         **extra,
     )
+    resident.refresh_risk()
+    resident.save()
+    return resident
 
 
 def open_case(world, **overrides) -> Case:

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from anxin.people.tags import TAG_LABELS, ResidentFacts, derive_tags
+from anxin.people.tags import TAG_LABELS, ResidentFacts, derive_tags, parse_tag_rules
 
 TODAY = date(2026, 11, 22)
 
@@ -49,3 +49,24 @@ def test_it_derives_key_population_tags(facts, expected):
 
 def test_every_tag_has_a_chinese_label():
     assert all(label.strip() for label in TAG_LABELS.values())
+
+
+def test_it_adds_tags_set_by_hand_after_the_derived_ones():
+    facts = ResidentFacts(birth_date=date(1950, 1, 1), manual_tags=("needs_medicine", "mental_health"))
+    assert derive_tags(facts, TODAY) == ["age_60", "mental_health", "needs_medicine"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('version = "x"\n[[derived]]\ncode = "a"\nwhen = { colour = "red" }', "unknown tag test"),
+        ('version = "x"\n[[derived]]\ncode = "a"\nwhen = { flag = "rich" }', "unknown fact"),
+        (
+            'version = "x"\n[[derived]]\ncode = "a"\nwhen = { flag = "disabled" }\n[[manual]]\ncode = "a"',
+            "repeat",
+        ),
+    ],
+)
+def test_it_refuses_a_broken_tag_table(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_tag_rules(text)

@@ -21,25 +21,42 @@ class Role(models.TextChoices):
 # (logged); case.read: see cases in covered places; case.intake: open cases; case.act: move a case along;
 # triage.review: read the triage override report (which rules agents overrode, and why);
 # knowledge.read: search and read the knowledge base (volunteers: items for the public only);
-# knowledge.internal: also items meant for agents only; knowledge.edit: import, write and publish items.
+# knowledge.internal: also items meant for agents only; knowledge.edit: import, write and publish items;
+# ledger.import: import key-population ledgers and set tags by hand for residents in covered places;
+# monitoring.read: see monitoring plans, worklists, readings and dashboards in covered places;
+# monitoring.record: record a check (reading or "not reached") and manage plans.
 _READ_KB = frozenset({"knowledge.read", "knowledge.internal"})
+_MONITOR = frozenset({"monitoring.read", "monitoring.record"})
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset({"resident.read", "resident.reveal", "case.read", "case.intake", "case.act"})
     | _READ_KB,
     Role.CLINICIAN: frozenset(
         {"resident.read", "resident.reveal", "case.read", "case.intake", "case.act", "triage.review"}
     )
-    | _READ_KB,
+    | _READ_KB
+    | _MONITOR,
     Role.COUNSELLOR: frozenset({"resident.read", "case.read", "case.intake", "case.act"}) | _READ_KB,
-    Role.GRID_WORKER: frozenset({"resident.read", "resident.reveal", "case.read", "case.act"}) | _READ_KB,
-    Role.FAMILY_DOCTOR: frozenset({"resident.read", "resident.reveal", "case.read", "case.act"}) | _READ_KB,
+    Role.GRID_WORKER: frozenset(
+        {"resident.read", "resident.reveal", "case.read", "case.act", "ledger.import"}
+    )
+    | _READ_KB
+    | _MONITOR,
+    Role.FAMILY_DOCTOR: frozenset(
+        {"resident.read", "resident.reveal", "case.read", "case.act", "ledger.import"}
+    )
+    | _READ_KB
+    | _MONITOR,
     Role.VOLUNTEER: frozenset({"case.read", "knowledge.read"}),
-    Role.COMMAND: frozenset({"resident.read", "case.read", "triage.review", "knowledge.edit"}) | _READ_KB,
+    Role.COMMAND: frozenset(
+        {"resident.read", "case.read", "triage.review", "knowledge.edit", "ledger.import", "monitoring.read"}
+    )
+    | _READ_KB,
     Role.ADMIN: frozenset(
         {"resident.read", "resident.reveal", "case.read", "case.intake", "case.act", "triage.review", "admin"}
     )
     | _READ_KB
-    | {"knowledge.edit"},
+    | _MONITOR
+    | {"knowledge.edit", "ledger.import"},
 }
 
 

@@ -152,6 +152,8 @@ def demo_load(*, scale: float = 1.0) -> LoadResult:
             resident.household = unit
     planner.plan.write()
     residents = [r for household in showcase for r in household] + general_residents + locked_residents
+    for resident in residents:
+        resident.refresh_risk(today)
     Resident.objects.bulk_create(residents, batch_size=500)
 
     facilities = FacilityBuilder(rng, skeleton, scale, book).build()

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -39,9 +40,18 @@ MIN_RETRIEVAL_TERMS = 3
 # Bodies are long and share many words: a term finds candidates by their body only when this rare. A title
 # or keyword match is found for any term under COMMON_SHARE.
 BODY_SHARE = 0.03
+# Together the heading terms, and apart from them the body terms, may match at most about this many items (by
+# their document frequencies, the rarest first): the database reads and scores every item matched, and a
+# rambling story's everyday words would otherwise match thousands. The rarest term always stays.
+HEAD_MATCH_BUDGET = 1000
+BODY_MATCH_BUDGET = 400
 _PG_HEAD_WEIGHTS = {"title": "A", "keywords": "B", "grams": "D"}
 _PG_MAX_POSITION = 16383
 _CHUNK = 500
+# Imports this large change enough rows that PostgreSQL's planner statistics go stale (see ``refresh_statistics``).
+BULK_CHANGE = 500
+# Below this many rows an exact count is as cheap as reading the planner's estimate.
+_EXACT_COUNT_BELOW = 10_000
 
 
 def analyse(item: Item) -> Fields:
@@ -52,7 +62,19 @@ def analyse(item: Item) -> Fields:
     )
 
 
-def stored_fields(item: Item) -> Fields:
+class IndexedRow(Protocol):
+    """An item as ranking reads it: a model instance, or the lighter row a search reads (selectors)."""
+
+    status: str
+    search_title: str
+    search_keywords: str
+    search_body: str
+    search_grams: str
+
+    def is_effective(self, today: date) -> bool: ...
+
+
+def stored_fields(item: IndexedRow) -> Fields:
     return Fields(**{name: tuple(getattr(item, column).split()) for name, column in FIELD_COLUMNS.items()})
 
 
@@ -78,6 +100,23 @@ def index_items(items: Sequence[Item]) -> None:
     else:
         _sqlite_write_rows(items)
     _apply_term_delta({term: change for term, change in delta.items() if change})
+    if len(items) >= BULK_CHANGE:
+        refresh_statistics()
+
+
+def refresh_statistics() -> None:
+    """After a bulk change on PostgreSQL, ANALYZE the item and term tables.
+
+    Without fresh statistics the planner guesses how many rows a search term matches from the table as it
+    was, and picks a sequential scan over 10,000 bodies where the GIN index would read a hundred rows.
+    Autovacuum catches up eventually; searches right after an import should not wait for it. ANALYZE runs
+    inside the import's transaction (VACUUM could not). No-op on SQLite, whose FTS5 table keeps no such
+    statistics.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE knowledge_item, knowledge_term")
 
 
 def _apply_term_delta(delta: dict[str, int]) -> None:
@@ -183,13 +222,29 @@ def retrieval_for(query: Query, df: dict[str, int], documents: int) -> Retrieval
     them all); the rarest few always stay. The ranking still weighs every term."""
     every = sorted([*query.terms, *query.grams], key=lambda t: df.get(t, 0))
     rarest = set(every[:MIN_RETRIEVAL_TERMS])
-    heading = {t for t in every if df.get(t, 0) <= max(COMMON_SHARE * documents, 50)} | rarest
-    body = {t for t in every if df.get(t, 0) <= max(BODY_SHARE * documents, 20)}
+    heading = _within_budget(
+        [t for t in every if df.get(t, 0) <= max(COMMON_SHARE * documents, 50)], df, HEAD_MATCH_BUDGET
+    )
+    heading |= rarest
+    body = _within_budget(
+        [t for t in every if df.get(t, 0) <= max(BODY_SHARE * documents, 20)], df, BODY_MATCH_BUDGET
+    )
     return Retrieval(
         heading_terms=tuple(t for t in query.terms if t in heading),
         body_terms=tuple(t for t in query.terms if t in body),
         grams=tuple(g for g in query.grams if g in heading),
     )
+
+
+def _within_budget(terms_rarest_first: list[str], df: dict[str, int], budget: int) -> set[str]:
+    kept: set[str] = set()
+    matched = 0
+    for term in terms_rarest_first:
+        matched += df.get(term, 0)
+        if kept and matched > budget:
+            break
+        kept.add(term)
+    return kept
 
 
 def candidate_ids(
@@ -255,10 +310,19 @@ def document_frequencies(terms: Iterable[str]) -> dict[str, int]:
     return dict(Term.objects.filter(term__in=list(terms)).values_list("term", "df"))
 
 
-def current_filter_matches(item: Item, today: date) -> bool:
+def current_filter_matches(item: IndexedRow, today: date) -> bool:
     """The same test as ``current_filter``, on an item already loaded."""
     return item.status == Status.PUBLISHED and item.is_effective(today)
 
 
 def document_count() -> int:
+    """How many items the ranking's IDF divides by. On a large PostgreSQL table the planner's row estimate
+    (kept by ANALYZE and autovacuum) stands in for count(*), which reads the whole table on every search;
+    BM25's IDF barely moves with a few per cent of error in it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'knowledge_item'::regclass")
+            estimate = cursor.fetchone()[0]
+        if estimate >= _EXACT_COUNT_BELOW:
+            return int(estimate)
     return Item.objects.count()

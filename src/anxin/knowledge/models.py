@@ -66,9 +66,11 @@ class Item(ItemContent):
         return f"{self.code} {self.title}"
 
     def is_effective(self, today) -> bool:
-        return self.effective_from <= today and (
-            self.effective_until is None or today <= self.effective_until
-        )
+        return in_force(self.effective_from, self.effective_until, today)
+
+
+def in_force(effective_from, effective_until, today) -> bool:
+    return effective_from <= today and (effective_until is None or today <= effective_until)
 
 
 class ItemVersion(ItemContent):

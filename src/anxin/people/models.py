@@ -9,10 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from anxin.core.masking import mask_id_number, mask_phone
 from anxin.people.identity import age_on
+from anxin.people.risk import HIGH, LOW, MEDIUM, Risk, assess_risk
+from anxin.people.risk_labels import level_label, reason_labels
 from anxin.people.tags import TAG_LABELS, ResidentFacts, derive_tags
 
 
 class Resident(models.Model):
+    class RiskLevel(models.TextChoices):
+        HIGH = HIGH, _("高风险")
+        MEDIUM = MEDIUM, _("中风险")
+        LOW = LOW, _("低风险")
+
     class Sex(models.TextChoices):
         MALE = "M", _("男")
         FEMALE = "F", _("女")
@@ -40,6 +47,13 @@ class Resident(models.Model):
     quarantine_status = models.CharField(max_length=20, choices=Quarantine.choices, blank=True)
     quarantine_from = models.DateField(null=True, blank=True)
     quarantine_until = models.DateField(null=True, blank=True)
+    # Tags a worker set by hand (codes from rules/tags.toml [[manual]]); the others are derived from the facts.
+    manual_tags = models.JSONField(default=list, blank=True)
+    # Stored so worklists and dashboards can sort and count by it; refreshed by ``refresh_risk`` whenever the
+    # facts change and daily for ages and expiring statuses (people.tasks.residents_refresh_risk).
+    risk_level = models.CharField(max_length=8, choices=RiskLevel.choices, default=LOW, db_index=True)
+    risk_rules = models.JSONField(default=list, blank=True)
+    risk_assessed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -72,6 +86,7 @@ class Resident(models.Model):
             discharged_on=self.discharged_on,
             quarantine_status=self.quarantine_status,
             quarantine_until=self.quarantine_until,
+            manual_tags=tuple(self.manual_tags or ()),
         )
 
     def tags(self, today: date | None = None) -> list[str]:
@@ -79,3 +94,22 @@ class Resident(models.Model):
 
     def tag_labels(self, today: date | None = None) -> list[str]:
         return [gettext(TAG_LABELS[code]) for code in self.tags(today)]
+
+    def assess_risk(self, today: date | None = None) -> Risk:
+        return assess_risk(self.tags(today))
+
+    def refresh_risk(self, today: date | None = None) -> bool:
+        """Recompute the stored risk from today's tags; True if it changed. The caller saves."""
+        today = today or timezone.localdate()
+        risk = self.assess_risk(today)
+        changed = (self.risk_level, list(self.risk_rules or [])) != (risk.level, list(risk.rule_codes))
+        self.risk_level, self.risk_rules, self.risk_assessed_on = risk.level, list(risk.rule_codes), today
+        return changed
+
+    @property
+    def risk_label(self) -> str:
+        return level_label(self.risk_level)
+
+    @property
+    def risk_reason_labels(self) -> list[str]:
+        return reason_labels(self.risk_rules or [])

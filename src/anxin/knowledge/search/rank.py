@@ -10,12 +10,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from anxin.knowledge.search.analysis import Fields, Query
 
 # A word in the title says more about the item than the same word in its body.
 FIELD_WEIGHTS = {"title": 4.0, "keywords": 2.0, "body": 1.0}
+TEXT_FIELDS = tuple(FIELD_WEIGHTS)
+GRAM_FIELDS = ("grams",)
 # Typical field lengths in terms; a field longer than typical counts each match for less.
 TYPICAL_LENGTH = {"title": 8.0, "keywords": 10.0, "body": 150.0, "grams": 24.0}
 K1 = 1.6
@@ -32,23 +34,25 @@ class Candidate:
     fields: Fields
     current: bool = True
     internal: bool = False
-    _counts: dict[str, Counter] = field(default_factory=dict, repr=False)
 
-    def counts(self, name: str) -> Counter:
-        if name not in self._counts:
-            self._counts[name] = Counter(getattr(self.fields, name))
-        return self._counts[name]
+    def weighted_tfs(self, terms: Iterable[str], names: tuple[str, ...]) -> dict[str, float]:
+        """Each term's frequency, length-normalised per field and weighted by field, summed over the fields.
 
-    def weighted_tf(self, term: str, names=tuple(FIELD_WEIGHTS)) -> float:
-        """The term's frequency, length-normalised per field and weighted by field, summed over fields."""
-        total = 0.0
+        Counted per field in one pass (Counter runs in C) and then looked up per query term: ranking 60
+        candidates with long bodies stays a few milliseconds.
+        """
+        totals: dict[str, float] = {}
         for name in names:
-            count = self.counts(name).get(term)
-            if count:
-                terms = getattr(self.fields, name)
-                weight = FIELD_WEIGHTS.get(name, 1.0)
-                total += weight * count / (1.0 - B + B * len(terms) / TYPICAL_LENGTH[name])
-        return total
+            field_terms = getattr(self.fields, name)
+            if not field_terms:
+                continue
+            counts = Counter(field_terms)
+            share = FIELD_WEIGHTS.get(name, 1.0) / (1.0 - B + B * len(field_terms) / TYPICAL_LENGTH[name])
+            for term in terms:
+                count = counts.get(term)
+                if count:
+                    totals[term] = totals.get(term, 0.0) + share * count
+        return totals
 
 
 def idf(document_frequency: int, documents: int) -> float:
@@ -61,14 +65,12 @@ def _saturate(weighted_tf: float) -> float:
 
 def score(query: Query, candidate: Candidate, df: Mapping[str, int], documents: int) -> float:
     total = 0.0
-    for term, weight in query.terms.items():
-        tf = candidate.weighted_tf(term)
-        if tf:
-            total += weight * idf(df.get(term, 0), documents) * _saturate(tf)
-    for gram, weight in query.grams.items():
-        tf = candidate.weighted_tf(gram, ("grams",))
-        if tf:
-            total += weight * idf(df.get(gram, 0), documents) * _saturate(tf)
+    for terms, names in ((query.terms, TEXT_FIELDS), (query.grams, GRAM_FIELDS)):
+        tfs = candidate.weighted_tfs(terms, names)
+        for term, weight in terms.items():
+            tf = tfs.get(term)
+            if tf:
+                total += weight * idf(df.get(term, 0), documents) * _saturate(tf)
     if candidate.internal:
         total *= INTERNAL_FACTOR
     return total if candidate.current else total * HISTORY_FACTOR
