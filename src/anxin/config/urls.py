@@ -15,4 +15,5 @@ urlpatterns = [
     path("people/", include("anxin.people.urls")),
     path("desk/", include("anxin.hotline.urls")),
     path("kb/", include("anxin.knowledge.urls")),
+    path("map/", include("anxin.places.urls")),
 ]
