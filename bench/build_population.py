@@ -36,6 +36,8 @@ from urllib.parse import urlsplit, urlunsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from anxin.people.identity import id_check_char  # noqa: E402
+from anxin.people.risk import assess_risk  # noqa: E402
+from anxin.people.tags import ResidentFacts, derive_tags  # noqa: E402
 from bench.common import DEFAULT_DATABASE_URL, is_sqlite, setup_django  # noqa: E402
 
 
@@ -120,6 +122,10 @@ RESIDENT_COLUMNS = (
     "quarantine_until",
     "created_at",
     "updated_at",
+    "manual_tags",
+    "risk_level",
+    "risk_rules",
+    "risk_assessed_on",
 )
 PLACE_COLUMNS = ("id", "code", "name", "kind", "parent_id", "path", "is_rural", "lat", "lon", "floor")
 
@@ -229,6 +235,34 @@ def _members(rng: random.Random, size: int) -> list[tuple[str, int, bool]]:
     return members
 
 
+def _risk(row: tuple[object, ...], today: date) -> tuple[str, str, str]:
+    """The stored risk columns, by the people rules (as ``Resident.refresh_risk`` would set them)."""
+    facts = dict(zip(RESIDENT_COLUMNS, row, strict=False))
+    tags = derive_tags(
+        ResidentFacts(
+            birth_date=date.fromisoformat(facts["birth_date"]),
+            lives_alone=bool(facts["lives_alone"]),
+            pregnant_due_date=_date_or_none(facts["pregnant_due_date"]),
+            chronic_conditions=tuple(json.loads(facts["chronic_conditions"])),
+            on_dialysis=bool(facts["on_dialysis"]),
+            on_chemo=bool(facts["on_chemo"]),
+            disabled=bool(facts["disabled"]),
+            discharged_on=_date_or_none(facts["discharged_on"]),
+            quarantine_status=facts["quarantine_status"],
+            quarantine_until=_date_or_none(facts["quarantine_until"]),
+        ),
+        today,
+    )
+    risk = assess_risk(tags)
+    return risk.level, json.dumps(list(risk.rule_codes)), today.isoformat()
+
+
+def _date_or_none(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
 def resident_rows(
     rng: random.Random, unit_ids: array, target: int, today: date, stamp: str
 ) -> Iterator[tuple[object, ...]]:
@@ -274,7 +308,7 @@ def resident_rows(
                 if rng.random() < 0.0005
                 else ("", None, None)
             )
-            yield (
+            row = (
                 made,
                 rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2, 2)))),
                 id_number(rng, birth, male, used_ids),
@@ -294,6 +328,7 @@ def resident_rows(
                 stamp,
                 stamp,
             )
+            yield (*row, "[]", *_risk(row, today))
 
 
 def _point(rng: random.Random) -> tuple[float, float]:

@@ -1,4 +1,4 @@
-"""The ``anxin`` command: demo, serve, worker and Django's manage.py."""
+"""The ``anxin`` command: demo, serve, worker, triage, kb, ledger and Django's manage.py."""
 
 from __future__ import annotations
 
@@ -42,6 +42,9 @@ def _start_worker() -> subprocess.Popen:
 
     It logs every task it runs; that goes to var/worker.log so the terminal keeps the server's output.
     """
+    from anxin.core.daily import daily_ensure_scheduled
+
+    daily_ensure_scheduled()
     log = WORKER_LOG.open("a", encoding="utf-8")
     command = [sys.executable, "-m", "anxin.cli", "manage", "db_worker", "--interval", "1"]
     return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
@@ -116,6 +119,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    _setup_django()
+    from anxin.core.daily import daily_ensure_scheduled
+
+    daily_ensure_scheduled()
     return _manage(["db_worker", "--interval", str(args.interval)])
 
 
@@ -166,6 +173,59 @@ def _add_kb_parser(sub) -> None:
     kb.set_defaults(func=cmd_kb)
 
 
+def cmd_ledger(args: argparse.Namespace) -> int:
+    _setup_django()
+    from anxin.ledger import command
+
+    io = {"out": sys.stdout, "err": sys.stderr}
+    if args.ledger_command == "import":
+        return command.run_import(
+            args.file,
+            place=args.place,
+            dry_run=args.dry_run,
+            errors=args.errors,
+            partial=args.partial,
+            as_user=args.as_user,
+            **io,
+        )
+    return command.run_export(
+        args.out, place=args.place, unmasked=args.unmasked, as_user=args.as_user, purpose=args.purpose, **io
+    )
+
+
+def _add_ledger_parser(sub) -> None:
+    ledger = sub.add_parser(
+        "ledger", help="key-population ledgers: import and export .xlsx/.csv (docs/ledger.md)"
+    )
+    ledger_sub = ledger.add_subparsers(dest="ledger_command", required=True)
+    ledger_import = ledger_sub.add_parser(
+        "import",
+        help="import a ledger (.xlsx or .csv) into a compound, or a grid/community with a compound column",
+        description="Prints one JSON object. Exit 0 all rows good, 1 some rows rejected, 2 file or place unusable.",
+    )
+    ledger_import.add_argument("file", metavar="FILE")
+    ledger_import.add_argument("--place", required=True, metavar="CODE")
+    ledger_import.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    ledger_import.add_argument("--errors", metavar="OUT.xlsx", help="write the error report here")
+    ledger_import.add_argument(
+        "--partial", action="store_true", help="write the good rows even if some are bad"
+    )
+    ledger_import.add_argument(
+        "--as", dest="as_user", metavar="USERNAME", help="apply this user's role and places"
+    )
+    ledger_export = ledger_sub.add_parser("export", help="write the ledger of a place to .xlsx (masked)")
+    ledger_export.add_argument("out", metavar="OUT.xlsx")
+    ledger_export.add_argument("--place", required=True, metavar="CODE")
+    ledger_export.add_argument(
+        "--unmasked", action="store_true", help="full ID numbers and phones (needs --as; logged)"
+    )
+    ledger_export.add_argument(
+        "--as", dest="as_user", metavar="USERNAME", help="export as this user (logged)"
+    )
+    ledger_export.add_argument("--purpose", default="", help="why, for the access log")
+    ledger.set_defaults(func=cmd_ledger)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="anxin", description="安心 Anxin")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -207,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     triage.set_defaults(func=cmd_triage)
 
     _add_kb_parser(sub)
+    _add_ledger_parser(sub)
 
     manage = sub.add_parser("manage", help="Django's manage.py", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)

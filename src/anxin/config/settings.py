@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "anxin.facilities",
     "anxin.hotline",
     "anxin.knowledge",
+    "anxin.ledger",
+    "anxin.monitoring",
     "anxin.demo",
 ]
 

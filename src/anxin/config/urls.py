@@ -15,5 +15,7 @@ urlpatterns = [
     path("people/", include("anxin.people.urls")),
     path("desk/", include("anxin.hotline.urls")),
     path("kb/", include("anxin.knowledge.urls")),
+    path("ledger/", include("anxin.ledger.urls")),
+    path("monitoring/", include("anxin.monitoring.urls")),
     path("map/", include("anxin.places.urls")),
 ]

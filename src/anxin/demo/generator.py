@@ -34,6 +34,7 @@ from anxin.demo.geography import (
     Skeleton,
     build_skeleton,
 )
+from anxin.demo.monitoring import demo_monitoring_delete, demo_monitoring_load
 from anxin.demo.numbers import NumberBook
 from anxin.demo.playback import write_cases
 from anxin.demo.population import PopulationBuilder, assign_chronic, assign_key_facts
@@ -179,6 +180,7 @@ def demo_load(*, scale: float = 1.0) -> LoadResult:
         demo_path=skeleton.demo_community.path,
     )
     cases = write_cases(case_planner.plans(case_count(scale)), staff.lines)
+    demo_monitoring_load(today=today)
     return LoadResult(password_hash=staff_builder.password, residents=len(residents), cases=len(cases))
 
 
@@ -198,6 +200,7 @@ def demo_delete() -> None:
         | Q(caller_resident__in=residents)
         | Q(subject_resident__in=residents)
     )
+    demo_monitoring_delete()
     case_ids = list(cases.values_list("pk", flat=True))
     for start in range(0, len(case_ids), 500):
         batch = case_ids[start : start + 500]

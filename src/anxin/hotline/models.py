@@ -95,6 +95,8 @@ class Channel(models.TextChoices):
     WEB = "web", _("网页")
     ONE_KEY_DEVICE = "one_key_device", _("一键呼叫设备")
     WALK_IN = "walk_in", _("现场来访")
+    # A reading outside its thresholds, or repeated "not reached" (anxin.monitoring): nobody called.
+    MONITORING = "monitoring", _("健康监测")
 
 
 class Case(models.Model):

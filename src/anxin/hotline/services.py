@@ -112,6 +112,7 @@ def case_open(
     override_reason: str | None = None,
     require_override_reason: bool = False,
     knowledge_item: KnowledgeItem | None = None,
+    automatic: bool = False,
     now: datetime | None = None,
 ) -> Case:
     """Record a new request; the agent who takes it becomes its owner (首问负责制).
@@ -125,8 +126,15 @@ def case_open(
     case is then answered and closed at first contact (P4 unless the agent chose otherwise), its resolution
     names the item and version, and the item's use is counted. The triage review still applies: answering
     what the engine reads as urgent is an override that needs its reason.
+
+    ``automatic``: nobody called; a reading outside its thresholds, repeated "not reached" or a device alarm
+    raised the case (anxin.monitoring, channel ``monitoring`` or ``one_key_device``). ``by`` is the worker who
+    recorded the check or the device platform's account: it needs ``monitoring.record`` rather than the
+    desk's ``case.intake``. The desk and the API never set it.
     """
-    if not by.can("case.intake"):
+    if automatic and channel not in (Channel.MONITORING, Channel.ONE_KEY_DEVICE):
+        raise InvalidInput(gettext("自动生成的工单只能来自健康监测或一键呼叫设备"), field="channel")
+    if not by.can("monitoring.record" if automatic else "case.intake"):
         raise Forbidden(gettext("当前角色不能受理工单"))
     now = now or timezone.now()
     summary = clean_text(summary, field="summary", max_length=SUMMARY_MAX, required=True)
