@@ -169,4 +169,20 @@ def test_a_terminal_gets_a_progress_line_and_standard_output_stays_json(compound
     )
     assert code == 0
     assert json.loads(out.getvalue())["added"] == 2
-    assert "\r已读 2 行 · 可导入 2 · 拒绝 0" in err.getvalue()
+    assert f"\r[{'#' * 30}] 100% 已读 2 行 · 可导入 2 · 拒绝 0" in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("done", "total", "bar"),
+    [
+        (0, 10, "[" + "-" * 30 + "]   0% "),
+        (5, 10, "[" + "#" * 15 + "-" * 15 + "]  50% "),
+        (12, 10, "[" + "#" * 30 + "] 100% "),
+        (5, None, ""),
+        (5, 0, ""),
+    ],
+)
+def test_the_progress_bar_fills_with_the_rows_read(done, total, bar):
+    from anxin.ledger.command import progress_bar
+
+    assert progress_bar(done, total) == bar

@@ -60,7 +60,29 @@ def _user(username: str | None):
         raise _Stop(gettext("没有这个用户：%(name)s") % {"name": username}) from exc
 
 
-def _progress_printer(err: IO[str]):
+BAR_WIDTH = 30
+
+
+def progress_bar(done: int, total: int | None, width: int = BAR_WIDTH) -> str:
+    """``[#######-------]  42%`` for a known total; empty when the size of the file is not known."""
+    if not total:
+        return ""
+    share = min(1.0, done / total)
+    filled = round(share * width)
+    return f"[{'#' * filled}{'-' * (width - filled)}] {share:4.0%} "
+
+
+def _rows_estimate(path: str, content: bytes) -> int | None:
+    from anxin.ledger.readers import FileUnreadable, open_table
+
+    try:
+        with open_table(path, content) as table:
+            return table.rows_estimate
+    except FileUnreadable:
+        return None  # the import itself reports why
+
+
+def _progress_printer(err: IO[str], total: int | None):
     if not err.isatty():
         return None
 
@@ -70,7 +92,7 @@ def _progress_printer(err: IO[str]):
             "ok": f"{step.accepted:,}",
             "bad": f"{step.rejected:,}",
         }
-        err.write(f"\r{line}")
+        err.write(f"\r{progress_bar(step.rows_read, total)}{line}")
         err.flush()
 
     return show
@@ -89,9 +111,10 @@ def run_import(
 ) -> int:
     from anxin.ledger.services import ledger_import
 
-    progress = _progress_printer(err)
+    progress = None
     try:
         content = _read(path)
+        progress = _progress_printer(err, _rows_estimate(path, content) if err.isatty() else None)
         report = ledger_import(
             name=path,
             content=content,
