@@ -321,8 +321,12 @@ def document_count() -> int:
     BM25's IDF barely moves with a few per cent of error in it."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'knowledge_item'::regclass")
-            estimate = cursor.fetchone()[0]
-        if estimate >= _EXACT_COUNT_BELOW:
-            return int(estimate)
+            # One round trip: the exact count is only computed (a lazily run InitPlan) below the threshold.
+            cursor.execute(
+                "SELECT CASE WHEN reltuples >= %s THEN reltuples::bigint"
+                " ELSE (SELECT count(*) FROM knowledge_item) END"
+                " FROM pg_class WHERE oid = 'knowledge_item'::regclass",
+                [_EXACT_COUNT_BELOW],
+            )
+            return int(cursor.fetchone()[0])
     return Item.objects.count()
