@@ -35,3 +35,14 @@ def clean_text(value: object, *, field: str, max_length: int, required: bool = F
 def to_halfwidth(value: str) -> str:
     """Full-width digits and letters (１３８, Ｘ) to their ASCII forms."""
     return unicodedata.normalize("NFKC", value)
+
+
+def checked_choice(value: str, choices, field: str) -> str:
+    """``value`` if it is one of the codes of ``choices`` (a TextChoices class), else InvalidInput naming them."""
+    if value not in choices.values:
+        raise InvalidInput(
+            gettext("未知的代码 %(value)r，可选：%(choices)s")
+            % {"value": value, "choices": ", ".join(choices.values)},
+            field=field,
+        )
+    return value

@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest
 from django.shortcuts import render
+from django.utils.translation import gettext
 
-from anxin.core.errors import DomainError
+from anxin.core.errors import DomainError, InvalidInput
 
 
 def domain_errors(view):
@@ -19,3 +22,15 @@ def domain_errors(view):
             return render(request, template, {"error": exc}, status=exc.status)
 
     return wrapper
+
+
+def uploaded_file(request: HttpRequest, *, max_bytes: int) -> UploadedFile:
+    """The form's ``file``, refused (InvalidInput on ``file``) when missing or larger than ``max_bytes``."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise InvalidInput(gettext("请选择要导入的文件"), field="file")
+    if upload.size is not None and upload.size > max_bytes:
+        raise InvalidInput(
+            gettext("文件过大：最多 %(max)s MB") % {"max": max_bytes // 1024 // 1024}, field="file"
+        )
+    return upload

@@ -18,7 +18,7 @@ from django.utils.translation import gettext, gettext_noop
 from anxin.accounts.models import User
 from anxin.accounts.roles import Role
 from anxin.core.errors import Conflict, Forbidden, InvalidInput
-from anxin.core.text import clean_text, to_halfwidth
+from anxin.core.text import checked_choice, clean_text, to_halfwidth
 from anxin.hotline import lifecycle, proposal
 from anxin.hotline.models import (
     Callback,
@@ -47,16 +47,6 @@ _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 Kind = CaseEvent.Kind
 # Stored as written (a timeline note is data); the desk's event_note filter translates it for display.
 FIRST_CONTACT_NOTE = gettext_noop("当场答复")
-
-
-def _choice(value: str, choices, field: str) -> str:
-    if value not in choices.values:
-        raise InvalidInput(
-            gettext("未知的代码 %(value)r，可选：%(choices)s")
-            % {"value": value, "choices": ", ".join(choices.values)},
-            field=field,
-        )
-    return value
 
 
 def normalise_caller_number(raw: str) -> str:
@@ -151,10 +141,10 @@ def case_open(
     category = category or decision.category
     urgency = urgency or decision.urgency
     disposition = disposition or decision.disposition
-    _choice(category, Category, "category")
-    _choice(urgency, Urgency, "urgency")
-    _choice(disposition, Disposition, "disposition")
-    _choice(channel, Channel, "channel")
+    checked_choice(category, Category, "category")
+    checked_choice(urgency, Urgency, "urgency")
+    checked_choice(disposition, Disposition, "disposition")
+    checked_choice(channel, Channel, "channel")
     if close_now and (urgency != Urgency.P4 or disposition != Disposition.ANSWER_CLOSED):
         raise InvalidInput(gettext("只有 P4 且处置为“当场答复办结”的工单可以当场关闭"), field="close_now")
     case_place = _case_place(by, line, place, caller_resident, subject_resident)
@@ -333,9 +323,9 @@ def _claim(*, case: Case, version: int, by: User, step: str) -> Case:
 def case_reclassify(
     *, case: Case, version: int, by: User, category: str, urgency: str, disposition: str, reason: str
 ) -> Case:
-    _choice(category, Category, "category")
-    _choice(urgency, Urgency, "urgency")
-    _choice(disposition, Disposition, "disposition")
+    checked_choice(category, Category, "category")
+    checked_choice(urgency, Urgency, "urgency")
+    checked_choice(disposition, Disposition, "disposition")
     reason = clean_text(reason, field="reason", max_length=NOTE_MAX, required=True)
     case = _claim(case=case, version=version, by=by, step="reclassify")
     before = {"category": case.category, "urgency": case.urgency, "disposition": case.disposition}
@@ -426,9 +416,9 @@ def case_schedule_callback(
 ) -> Callback:
     """Promise to call back by ``due_at``; kind CONSULT is "consult, then call back" (会商后回复)."""
     now = now or timezone.now()
-    _choice(kind, Callback.Kind, "kind")
+    checked_choice(kind, Callback.Kind, "kind")
     if assignee_role:
-        _choice(assignee_role, Role, "assignee_role")
+        checked_choice(assignee_role, Role, "assignee_role")
     if timezone.is_naive(due_at):
         raise InvalidInput(gettext("回电时间须带时区"), field="due_at")
     if due_at < now - timedelta(minutes=1):
@@ -524,7 +514,7 @@ def case_resolve(*, case: Case, version: int, by: User, resolution: str) -> Case
 def case_record_return_visit(
     *, case: Case, version: int, by: User, satisfaction: str, note: str = ""
 ) -> Case:
-    _choice(satisfaction, Case.Satisfaction, "satisfaction")
+    checked_choice(satisfaction, Case.Satisfaction, "satisfaction")
     note = clean_text(note, field="note", max_length=NOTE_MAX)
     case = _claim(case=case, version=version, by=by, step="return_visit")
     case.return_visit_at, case.satisfaction = timezone.now(), satisfaction

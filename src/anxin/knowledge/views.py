@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from anxin.accounts.models import User
 from anxin.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from anxin.core.text import clean_text
-from anxin.core.views import domain_errors
+from anxin.core.views import domain_errors, uploaded_file
 from anxin.knowledge import forms, page_selectors
 from anxin.knowledge.choices import Audience, Category, Status
 from anxin.knowledge.formats import MAX_FILE_BYTES, FileUnreadable, write_jsonl, write_xlsx
@@ -303,14 +303,9 @@ def item_import(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"suffixes": ",".join(SUFFIXES), "max_mb": MAX_FILE_BYTES // 1024 // 1024}
     if request.method == "GET":
         return render(request, "knowledge/import.html", context)
-    upload = request.FILES.get("file")
+    upload = None
     try:
-        if upload is None:
-            raise InvalidInput(gettext("请选择要导入的文件"), field="file")
-        if upload.size is not None and upload.size > MAX_FILE_BYTES:
-            raise InvalidInput(
-                gettext("文件过大：最多 %(max)s MB") % {"max": context["max_mb"]}, field="file"
-            )
+        upload = uploaded_file(request, max_bytes=MAX_FILE_BYTES)
         name = upload.name or ""
         note = (gettext("网页导入：%(name)s") % {"name": name})[:IMPORT_NOTE_MAX]
         try:

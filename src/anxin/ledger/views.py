@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from anxin.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from anxin.core.text import clean_text
-from anxin.core.views import domain_errors
+from anxin.core.views import domain_errors, uploaded_file
 from anxin.ledger import jobs, selectors
 from anxin.ledger.columns import FIELD_LABELS, check_mapping, column_rules
 from anxin.ledger.locator import IMPORT_PLACE_KINDS
@@ -137,14 +137,8 @@ def import_upload(request: HttpRequest, code: str) -> HttpResponse:
     }
     if request.method == "GET":
         return render(request, "ledger/import.html", context)
-    upload = request.FILES.get("file")
     try:
-        if upload is None:
-            raise InvalidInput(gettext("请选择要导入的文件"), field="file")
-        if upload.size is not None and upload.size > MAX_FILE_BYTES:
-            raise InvalidInput(
-                gettext("文件过大：最多 %(max)s MB") % {"max": context["max_mb"]}, field="file"
-            )
+        upload = uploaded_file(request, max_bytes=MAX_FILE_BYTES)
         job = jobs.import_job_create(by=user, place=place, file_name=upload.name or "", content=upload.read())
     except DomainError as exc:
         context["error"] = exc

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 
 from anxin.accounts.models import User
 from anxin.core.errors import Conflict, Forbidden, InvalidInput
-from anxin.core.text import clean_text
+from anxin.core.text import checked_choice, clean_text
 from anxin.hotline import proposal
 from anxin.hotline import services as hotline
 from anxin.hotline.models import Case, Channel, Line
@@ -217,16 +217,6 @@ class CheckResult:
     case: Case | None = None
 
 
-def _choice(value: str, choices, field: str) -> str:
-    if value not in choices.values:
-        raise InvalidInput(
-            gettext("未知的代码 %(value)r，可选：%(choices)s")
-            % {"value": value, "choices": ", ".join(choices.values)},
-            field=field,
-        )
-    return value
-
-
 def _active_enrolment(resident: Resident) -> Enrolment | None:
     return (
         Enrolment.objects.select_for_update()
@@ -272,7 +262,7 @@ def check_record(
     resident's active enrolment, if any, moves to its next due check (a "not reached" check stays due).
     """
     _require_record(by, resident)
-    _choice(method, Check.Method, "method")
+    checked_choice(method, Check.Method, "method")
     note = clean_text(note, field="note", max_length=NOTE_MAX)
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -471,6 +461,51 @@ def _open_case(
     return case, decision.urgency
 
 
+def _raise_alert(
+    *,
+    by: User,
+    resident: Resident,
+    summary: str,
+    channel: str,
+    fields: TriageFields,
+    floor: Floor,
+    rule_codes: Iterable[str],
+    handover: str,
+    raised_by: str,
+    rules: AlertRules,
+    now: datetime,
+    **alert_fields: object,
+) -> tuple[MonitoringAlert, Case | None]:
+    """Open the alert's case (``_open_case``) and record the alert linked to it; ``alert_fields`` are what
+    differs by kind (the kind, the level, the reading, the device's ids)."""
+    rule_codes = list(rule_codes)
+    case, proposed = _open_case(
+        by=by,
+        resident=resident,
+        summary=summary,
+        channel=channel,
+        fields=fields,
+        floor=floor,
+        rule_codes=rule_codes,
+        handover=handover,
+        raised_by=raised_by,
+        rules=rules,
+        now=now,
+    )
+    alert = MonitoringAlert.objects.create(
+        resident=resident,
+        case=case,
+        raised_by=by,
+        created_at=now,
+        place_path=resident.household.path,
+        rule_codes=rule_codes,
+        ruleset=ruleset_version(),
+        proposed_urgency=proposed,
+        **alert_fields,
+    )
+    return alert, case
+
+
 def _reading_alert(
     by: User,
     resident: Resident,
@@ -491,7 +526,7 @@ def _reading_alert(
         handover = gettext("健康监测告警：%(rules)s。请值班医生尽快处理。") % {
             "rules": gettext("、").join(rule_label(code) for code in assessment.rule_codes)
         }
-    case, proposed = _open_case(
+    return _raise_alert(
         by=by,
         resident=resident,
         summary=summary,
@@ -503,21 +538,10 @@ def _reading_alert(
         raised_by=str(by),
         rules=rules,
         now=now,
-    )
-    alert = MonitoringAlert.objects.create(
         kind=MonitoringAlert.Kind.READING,
         level=assessment.level,
-        resident=resident,
         reading=check,
-        case=case,
-        raised_by=by,
-        created_at=now,
-        place_path=resident.household.path,
-        rule_codes=list(assessment.rule_codes),
-        ruleset=ruleset_version(),
-        proposed_urgency=proposed,
     )
-    return alert, case
 
 
 def _not_reached_alert(
@@ -529,7 +553,7 @@ def _not_reached_alert(
             "name": resident.name,
         }
         handover = gettext("连续 %(count)s 次联系不上，请网格上门查看。") % {"count": streak}
-    case, proposed = _open_case(
+    return _raise_alert(
         by=by,
         resident=resident,
         summary=summary,
@@ -541,20 +565,9 @@ def _not_reached_alert(
         raised_by=str(by),
         rules=rules,
         now=now,
-    )
-    alert = MonitoringAlert.objects.create(
         kind=MonitoringAlert.Kind.NOT_REACHED,
-        resident=resident,
         reading=check,
-        case=case,
-        raised_by=by,
-        created_at=now,
-        place_path=resident.household.path,
-        rule_codes=[rules.not_reached_code],
-        ruleset=ruleset_version(),
-        proposed_urgency=proposed,
     )
-    return alert, case
 
 
 # --- one-key call devices ---
@@ -611,38 +624,28 @@ def device_event_record(
             summary += gettext("。") + gettext("；").join(words)
         handover = gettext("一键呼叫器报警，请值班医生立即回电。")
         device = gettext("一键呼叫器 %(id)s") % {"id": device_id}
-    case, proposed = _open_case(
-        by=by,
-        resident=resident,
-        summary=summary,
-        channel=Channel.ONE_KEY_DEVICE,
-        fields=TriageFields(temperature_c=reading.temperature_c, spo2=reading.spo2),
-        floor=rules.device,
-        rule_codes=[event],
-        handover=handover,
-        raised_by=device,
-        rules=rules,
-        now=now,
-    )
     try:
         with transaction.atomic():
-            alert = MonitoringAlert.objects.create(
-                kind=MonitoringAlert.Kind.DEVICE,
+            alert, case = _raise_alert(
+                by=by,
                 resident=resident,
-                case=case,
-                raised_by=by,
-                created_at=now,
-                place_path=resident.household.path,
+                summary=summary,
+                channel=Channel.ONE_KEY_DEVICE,
+                fields=TriageFields(temperature_c=reading.temperature_c, spo2=reading.spo2),
+                floor=rules.device,
                 rule_codes=[event],
-                ruleset=ruleset_version(),
-                proposed_urgency=proposed,
+                handover=handover,
+                raised_by=device,
+                rules=rules,
+                now=now,
+                kind=MonitoringAlert.Kind.DEVICE,
                 device_id=device_id,
                 device_event=event,
                 device_event_id=event_id,
             )
     except IntegrityError as exc:
         # The same event arrived twice at once and the other request won: this one writes nothing (its case
-        # goes with the transaction) and the device's retry finds the first.
+        # goes with the savepoint) and the device's retry finds the first.
         raise Conflict(gettext("该设备事件正在处理，请稍后重试"), field="event_id") from exc
     return DeviceResult(alert, case, created=True)
 
