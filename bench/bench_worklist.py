@@ -33,24 +33,20 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sqlite3
 import sys
 import time
-from array import array
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.build_population import (  # noqa: E402
-    PLACE_COLUMNS,
-    RESIDENT_COLUMNS,
+    GENERATED_ON,
     SEED,
     ensure_database,
-    place_rows,
-    resident_rows,
+    load_pg,
+    load_sqlite,
 )
 from bench.common import (  # noqa: E402
     BENCH_DIR,
@@ -69,10 +65,6 @@ TARGET_P95_MS = 200.0
 DEFAULT_URL = f"sqlite:///{BENCH_DIR / 'anxin_monitoring_bench.sqlite3'}"
 DEFAULT_RESIDENTS = 2_500_000
 DEFAULT_MONITORED = 300_000
-GENERATED_ON = date(2026, 11, 22)  # build_population's fixed day: ages and dates count from it
-RISK_COLUMNS = ("manual_tags", "risk_level", "risk_rules", "risk_assessed_on")
-COLUMNS = RESIDENT_COLUMNS + RISK_COLUMNS
-FACT_INDEX = {name: RESIDENT_COLUMNS.index(name) for name in RESIDENT_COLUMNS}
 
 
 def log(message: str) -> None:
@@ -81,110 +73,6 @@ def log(message: str) -> None:
 
 # ---------------------------------------------------------------------------------------------------------
 # Building
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-def rated_rows(
-    rng: random.Random, unit_ids: array, target: int, today: date, stamp: str, low_ids: array
-) -> Iterator[tuple[object, ...]]:
-    """build_population's resident rows with the risk columns the people rules give them; the ids of
-    low-risk residents go to ``low_ids`` (the pool the top-up draws from)."""
-    from anxin.people.risk import assess_risk
-    from anxin.people.tags import ResidentFacts, derive_tags
-
-    at = FACT_INDEX
-    for row in resident_rows(rng, unit_ids, target, GENERATED_ON, stamp):
-        facts = ResidentFacts(
-            birth_date=date.fromisoformat(row[at["birth_date"]]),
-            lives_alone=row[at["lives_alone"]],
-            pregnant_due_date=_day(row[at["pregnant_due_date"]]),
-            chronic_conditions=tuple(json.loads(row[at["chronic_conditions"]])),
-            on_dialysis=row[at["on_dialysis"]],
-            on_chemo=row[at["on_chemo"]],
-            disabled=row[at["disabled"]],
-            discharged_on=_day(row[at["discharged_on"]]),
-            quarantine_status=row[at["quarantine_status"]],
-            quarantine_until=_day(row[at["quarantine_until"]]),
-        )
-        risk = assess_risk(derive_tags(facts, today))
-        if risk.level == "low":
-            low_ids.append(row[0])
-        yield (*row, "[]", risk.level, json.dumps(list(risk.rule_codes)), today.isoformat())
-
-
-def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
-
-
-def _sqlite_load(path: str, target: int, rng: random.Random, today: date, low_ids: array) -> None:
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-1048576", "temp_store=MEMORY"):
-            conn.execute(f"PRAGMA {pragma}")
-        indexes = conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            "AND tbl_name IN ('places_place', 'people_resident')"
-        ).fetchall()
-        conn.execute("BEGIN")
-        for name, _ in indexes:
-            conn.execute(f'DROP INDEX "{name}"')
-        unit_ids: array = array("q")
-        started = time.perf_counter()
-        conn.executemany(_insert_sql("places_place", PLACE_COLUMNS), place_rows(rng, target, unit_ids))
-        log(f"places: {len(unit_ids):,} flats in {time.perf_counter() - started:.1f} s")
-        started = time.perf_counter()
-        conn.executemany(
-            _insert_sql("people_resident", COLUMNS), rated_rows(rng, unit_ids, target, today, stamp, low_ids)
-        )
-        log(f"residents with risk levels: {target:,} in {time.perf_counter() - started:.1f} s")
-        started = time.perf_counter()
-        for _, sql in indexes:
-            conn.execute(sql)
-        conn.execute("COMMIT")
-        conn.execute("PRAGMA journal_mode=WAL")
-        log(f"indexes rebuilt in {time.perf_counter() - started:.1f} s")
-    finally:
-        conn.close()
-
-
-def _pg_load(url: str, target: int, rng: random.Random, today: date, low_ids: array) -> None:
-    import psycopg
-
-    stamp = datetime.now(UTC).isoformat()
-    with psycopg.connect(url) as conn:
-        conn.execute("SET synchronous_commit = off")
-        conn.execute("SET maintenance_work_mem = '1GB'")
-        conn.execute("SET session_replication_role = replica")
-        indexes = conn.execute(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
-            "WHERE i.tablename IN ('places_place', 'people_resident') AND NOT EXISTS ("
-            "  SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
-        ).fetchall()
-        for name, _ in indexes:
-            conn.execute(f'DROP INDEX "{name}"')
-        unit_ids: array = array("q")
-        started = time.perf_counter()
-        with conn.cursor().copy(f"COPY places_place ({', '.join(PLACE_COLUMNS)}) FROM STDIN") as copy:
-            for row in place_rows(rng, target, unit_ids):
-                copy.write_row(row)
-        log(f"places: {len(unit_ids):,} flats in {time.perf_counter() - started:.1f} s")
-        started = time.perf_counter()
-        with conn.cursor().copy(f"COPY people_resident ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-            for row in rated_rows(rng, unit_ids, target, today, stamp, low_ids):
-                copy.write_row(row)
-        log(f"residents with risk levels: {target:,} in {time.perf_counter() - started:.1f} s")
-        started = time.perf_counter()
-        for _, sql in indexes:
-            conn.execute(sql)
-        conn.commit()
-        log(f"indexes rebuilt in {time.perf_counter() - started:.1f} s")
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE places_place")
-        conn.execute("VACUUM ANALYZE people_resident")
 
 
 def _staff() -> None:
@@ -220,7 +108,7 @@ def _staff() -> None:
     log(f"staff: {len(users)} grid workers and family doctors with their duties")
 
 
-def _top_up(monitored: int, low_ids: array, rng: random.Random) -> int:
+def _top_up(monitored: int, rng: random.Random) -> int:
     """Give residents the hand-set medium-risk tag until ``monitored`` are rated medium or high."""
     from django.db import connection
 
@@ -231,7 +119,8 @@ def _top_up(monitored: int, low_ids: array, rng: random.Random) -> int:
     log(f"the rules rate {rated:,} residents medium or high; topping up {missing:,} (tag mental_health)")
     if not missing:
         return rated
-    chosen = sorted(rng.sample(low_ids.tolist(), missing))
+    low_ids = list(Resident.objects.filter(risk_level="low").order_by("pk").values_list("pk", flat=True))
+    chosen = sorted(rng.sample(low_ids, missing))
     cast = "" if connection.vendor == "sqlite" else "::jsonb"
     sql = (
         f"UPDATE people_resident SET risk_level = 'medium', manual_tags = %s{cast}, "  # noqa: S608 - constant
@@ -305,18 +194,17 @@ def ensure_dataset(url: str, *, residents: int, monitored: int, rebuild: bool) -
         )
     today = timezone.localdate()
     rng = random.Random(SEED)
-    low_ids: array = array("q")
     facts: dict[str, object] = {"built": True}
     started = time.perf_counter()
     connection.close()
+    # Facts as generated for build_population's day, risk rated today (as the daily refresh would).
     if is_sqlite(url):
-        _sqlite_load(urlsplit(url).path, residents, rng, today, low_ids)
+        load_sqlite(urlsplit(url).path, residents, rng, GENERATED_ON, rated_on=today)
     else:
-        _pg_load(url, residents, rng, today, low_ids)
+        load_pg(url, residents, rng, GENERATED_ON, rated_on=today)
     facts["load_seconds"] = round(time.perf_counter() - started, 1)
     _staff()
-    facts["rated_monitored"] = _top_up(monitored, low_ids, random.Random(SEED + 1))
-    del low_ids
+    facts["rated_monitored"] = _top_up(monitored, random.Random(SEED + 1))
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE people_resident")

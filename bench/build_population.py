@@ -47,6 +47,8 @@ def _words(text: str) -> tuple[str, ...]:
 
 DEFAULT_RESIDENTS = 2_500_000
 SEED = 20261122
+# The day the generated facts (ages, due dates, discharges, quarantines) are counted from.
+GENERATED_ON = date(2026, 11, 22)
 DISTRICT_CODE = "440309"
 BENCH_AGENTS = 32
 AGENT_USERNAME = "bench_agent_{:02d}"
@@ -264,9 +266,10 @@ def _date_or_none(value: object) -> date | None:
 
 
 def resident_rows(
-    rng: random.Random, unit_ids: array, target: int, today: date, stamp: str
+    rng: random.Random, unit_ids: array, target: int, today: date, stamp: str, rated_on: date | None = None
 ) -> Iterator[tuple[object, ...]]:
-    """Rows in RESIDENT_COLUMNS order, household by household, until ``target`` residents exist."""
+    """Rows in RESIDENT_COLUMNS order, household by household, until ``target`` residents exist; the risk
+    columns rated on ``rated_on`` (default: ``today``)."""
     used_ids: dict[str, int] = {}
     phone_index = 0
     made = 0
@@ -328,7 +331,7 @@ def resident_rows(
                 stamp,
                 stamp,
             )
-            yield (*row, "[]", *_risk(row, today))
+            yield (*row, "[]", *_risk(row, rated_on or today))
 
 
 def _point(rng: random.Random) -> tuple[float, float]:
@@ -413,7 +416,11 @@ def place_rows(rng: random.Random, target: int, unit_ids: array) -> Iterator[tup
 # Bulk loading
 
 
-def _sqlite_load(path: str, target: int, rng: random.Random, today: date) -> None:
+def load_sqlite(
+    path: str, target: int, rng: random.Random, today: date, *, rated_on: date | None = None
+) -> None:
+    """Places and residents straight into the SQLite file, indexes dropped and rebuilt; risk rated on
+    ``rated_on`` (default: ``today``, the day the facts are generated for)."""
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     conn = sqlite3.connect(path, isolation_level=None)
     try:
@@ -438,7 +445,7 @@ def _sqlite_load(path: str, target: int, rng: random.Random, today: date) -> Non
         started = time.perf_counter()
         conn.executemany(
             f"INSERT INTO people_resident ({', '.join(RESIDENT_COLUMNS)}) VALUES ({', '.join('?' * len(RESIDENT_COLUMNS))})",  # noqa: S608 - constant names
-            resident_rows(rng, unit_ids, target, today, stamp),
+            resident_rows(rng, unit_ids, target, today, stamp, rated_on),
         )
         log(f"residents: {target:,} in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
@@ -451,7 +458,8 @@ def _sqlite_load(path: str, target: int, rng: random.Random, today: date) -> Non
         conn.close()
 
 
-def _pg_load(url: str, target: int, rng: random.Random, today: date) -> None:
+def load_pg(url: str, target: int, rng: random.Random, today: date, *, rated_on: date | None = None) -> None:
+    """The same as ``load_sqlite`` with COPY."""
     import psycopg
 
     stamp = datetime.now(UTC).isoformat()
@@ -475,7 +483,7 @@ def _pg_load(url: str, target: int, rng: random.Random, today: date) -> None:
         log(f"places: {len(unit_ids):,} flats in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
         with conn.cursor().copy(f"COPY people_resident ({', '.join(RESIDENT_COLUMNS)}) FROM STDIN") as copy:
-            for row in resident_rows(rng, unit_ids, target, today, stamp):
+            for row in resident_rows(rng, unit_ids, target, today, stamp, rated_on):
                 copy.write_row(row)
         log(f"residents: {target:,} in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
@@ -657,12 +665,12 @@ def ensure_population(
     log(f"loading {residents:,} residents into {connection.vendor} ({url})")
     started = time.perf_counter()
     rng = random.Random(SEED)
-    today = date(2026, 11, 22)
+    today = GENERATED_ON
     connection.close()
     if connection.vendor == "sqlite":
-        _sqlite_load(connection.settings_dict["NAME"], residents, rng, today)
+        load_sqlite(connection.settings_dict["NAME"], residents, rng, today)
     else:
-        _pg_load(url, residents, rng, today)
+        load_pg(url, residents, rng, today)
     _staff_and_cases(residents, rng, today)
     size = {"residents": Resident.objects.count(), "places": Place.objects.count()}
     log(
