@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 
 from anxin.core.errors import InvalidInput
+from anxin.knowledge import index
+from anxin.knowledge.models import Item
 from anxin.knowledge.selectors import item_search
 
 TODAY = date(2026, 11, 23)
@@ -57,6 +59,29 @@ def test_with_history_superseded_items_rank_below_current_ones(sample_items):
     codes = [hit.item.code for hit in found]
     assert codes.index("quarantine-2022-12") < codes.index("quarantine-2022-11")
     assert not next(h for h in found if h.item.code == "quarantine-2022-11").current
+
+
+def test_a_superseded_hit_says_so_and_its_item_reads_in_full(sample_items):
+    found = item_search("隔离", top=5, today=TODAY, include_history=True)
+    old = next(h for h in found if h.item.code == "quarantine-2022-11")
+    assert old.superseded and not old.current
+    assert old.item.tags == ["隔离"] and old.item.effective_until == date(2022, 12, 6)
+    assert "5天集中隔离" in old.item.body  # left out of the search's read, loaded when asked for
+    assert not next(h for h in found if h.item.code == "quarantine-2022-12").superseded
+
+
+def test_a_search_takes_a_few_statements_however_many_candidates(sample_items, django_assert_max_num_queries):
+    # Term statistics, the candidates (PostgreSQL: one statement; SQLite: its FTS5 index, then the rows), the hits.
+    with django_assert_max_num_queries(4):
+        assert item_search("隔离规定 密切接触者 居家 发烧 抗原", top=5, today=TODAY)
+
+
+def test_term_statistics_give_each_terms_item_count_and_the_item_count(sample_items):
+    df, documents = index.term_statistics(["隔离", "抗原", "没有这个词"])
+    assert documents == Item.objects.count()
+    fields = [index.term_set(index.stored_fields(item)) for item in Item.objects.all()]
+    assert df == {term: sum(term in f for f in fields) for term in ("隔离", "抗原")}
+    assert index.term_statistics([]) == ({}, documents)
 
 
 def test_an_item_replaced_only_from_a_later_date_is_still_current_before_it(sample_items):
