@@ -6,6 +6,8 @@ from datetime import UTC, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from anxin.hotline import services
@@ -315,3 +317,44 @@ def test_the_list_costs_the_same_queries_for_few_and_many_cases(api, world, djan
     with django_assert_num_queries(len(few.captured_queries)):
         response = api.client.get("/api/cases", headers=headers)
     assert len(response.json()) == 7
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"urgency": "P4", "disposition": "answer_closed", "close_now": True},
+        # A P1 also alerts the on-duty clinician: an event written after the case is saved.
+        {"urgency": "P1", "category": "emergency", "disposition": "call_120", "dispatched": True},
+        {"caller_resident_id": None, "subject_resident_id": None, "caller_phone": "0755-23456789"},
+    ],
+)
+def test_intake_answers_with_the_case_as_it_reads_back(api, world, overrides):
+    """The answer is built from what case_open wrote, not read back: it must be what a read gives."""
+    response = api.post(world.agent, "/api/cases", intake(world, **overrides))
+    assert response.status_code == 201, response.content
+    written = response.json()
+    read = api.get(world.agent, f"/api/cases/{written['id']}").json()
+    for body in (written, read):
+        body["sla"].pop("seconds_left")
+    assert written == read
+    assert len(written["events"]) == CaseEvent.objects.filter(case_id=written["id"]).count()
+
+
+def test_intake_reads_the_resident_once_when_caller_and_subject_are_one(api, world):
+    headers = api.headers(world.agent)
+    api.client.get("/api/ping", headers=headers)  # token's last_used_at is touched once a minute
+    with CaptureQueriesContext(connection) as same:
+        api.post(world.agent, "/api/cases", intake(world))
+    with CaptureQueriesContext(connection) as two:
+        api.post(world.agent, "/api/cases", intake(world, caller_resident_id=world.wang_wife.pk))
+    resident_reads = [
+        [q for q in captured.captured_queries if 'FROM "people_resident"' in q["sql"]]
+        for captured in (same, two)
+    ]
+    assert [len(reads) for reads in resident_reads] == [1, 2]
+    assert len(two.captured_queries) == len(same.captured_queries) + 1
+    # The SLA check is queued inside case_open's transaction (a savepoint here), not after it.
+    sql = [q["sql"] for q in same.captured_queries]
+    queued = next(i for i, text in enumerate(sql) if "dbtaskresult" in text)
+    assert any(text.startswith("RELEASE SAVEPOINT") for text in sql[queued + 1 :])

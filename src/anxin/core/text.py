@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 from anxin.core.errors import InvalidInput
 from anxin.core.i18n import gettext
@@ -32,6 +33,12 @@ def clean_text(value: object, *, field: str, max_length: int, required: bool = F
     return text
 
 
+@cache
+def _codes(choices) -> frozenset[str]:
+    # A TextChoices class rebuilds its list of values (and labels) on every ``.values``.
+    return frozenset(choices.values)
+
+
 def to_halfwidth(value: str) -> str:
     """Full-width digits and letters (１３８, Ｘ) to their ASCII forms."""
     return unicodedata.normalize("NFKC", value)
@@ -39,7 +46,7 @@ def to_halfwidth(value: str) -> str:
 
 def checked_choice(value: str, choices, field: str) -> str:
     """``value`` if it is one of the codes of ``choices`` (a TextChoices class), else InvalidInput naming them."""
-    if value not in choices.values:
+    if value not in _codes(choices):
         raise InvalidInput(
             gettext("未知的代码 %(value)r，可选：%(choices)s")
             % {"value": value, "choices": ", ".join(choices.values)},

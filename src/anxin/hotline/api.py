@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 from pydantic import StringConstraints
 
 from anxin.accounts.models import User
@@ -21,12 +22,13 @@ from anxin.core.api_fields import (
     Flag,
     InputSchema,
     PathId,
+    PlainSchema,
     Version,
 )
 from anxin.core.errors import InvalidInput, NotFound
 from anxin.core.masking import mask_phone
 from anxin.hotline import services
-from anxin.hotline.models import Case, Line, Urgency
+from anxin.hotline.models import Callback, Case, CaseEvent, Line, Urgency
 from anxin.hotline.proposal import TriageFields
 from anxin.hotline.selectors import case_get_for_user, case_qs_for_user, case_timeline
 from anxin.hotline.sla import sla_state
@@ -38,12 +40,12 @@ from anxin.places.selectors import place_get_by_code
 router = Router(tags=["cases"])
 
 
-class Ref(Schema):
+class Ref(PlainSchema):
     code: str
     name: str
 
 
-class SlaOut(Schema):
+class SlaOut(PlainSchema):
     due_at: datetime
     met_at: datetime | None
     breached_at: datetime | None
@@ -51,7 +53,7 @@ class SlaOut(Schema):
     seconds_left: int
 
 
-class CaseOut(Schema):
+class CaseOut(PlainSchema):
     id: int
     number: str
     status: str
@@ -80,7 +82,7 @@ class CaseOut(Schema):
     version: int
 
 
-class EventOut(Schema):
+class EventOut(PlainSchema):
     kind: str
     label: str
     actor: str | None
@@ -89,7 +91,7 @@ class EventOut(Schema):
     data: dict
 
 
-class CallbackOut(Schema):
+class CallbackOut(PlainSchema):
     id: int
     kind: str
     due_at: datetime
@@ -104,78 +106,101 @@ class CaseDetailOut(CaseOut):
     callbacks: list[CallbackOut]
 
 
-def _ref(obj) -> Ref | None:
-    return None if obj is None else Ref(code=obj.code, name=obj.name)
+# The answers are built as plain dicts and validated once, by pydantic itself (PlainSchema).
+# Kind → label (lazy, translated when read): what get_kind_display() gives, without rebuilding the dict of
+# choices on every call.
+_EVENT_LABELS = dict(CaseEvent.Kind.choices)
 
 
-def case_out(case: Case) -> CaseOut:
+def _ref(obj) -> dict | None:
+    return None if obj is None else {"code": obj.code, "name": obj.name}
+
+
+def _case_fields(case: Case) -> dict:
     state = sla_state(
         due_at=case.sla_due_at,
         met_at=case.sla_met_at,
         closed=case.status == Case.Status.CLOSED,
         now=timezone.now(),
     )
-    return CaseOut(
-        id=case.pk,
-        number=case.number or "",
-        status=case.status,
-        line=_ref(case.line),
-        channel=case.channel,
-        category=case.category,
-        urgency=case.urgency,
-        disposition=case.disposition,
-        summary=case.summary,
-        caller_phone_masked=mask_phone(case.caller_phone),
-        caller_name=case.caller_name,
-        caller_resident_id=case.caller_resident_id,
-        subject_resident_id=case.subject_resident_id,
-        subject_note=case.subject_note,
-        place=_ref(case.place),
-        owner=case.owner.username,
-        handler=case.handler.username if case.handler else None,
-        assigned_line=_ref(case.assigned_line),
-        assigned_place=_ref(case.assigned_place),
-        created_at=case.created_at,
-        resolved_at=case.resolved_at,
-        closed_at=case.closed_at,
-        satisfaction=case.satisfaction,
-        sla=SlaOut(
-            due_at=state.due_at,
-            met_at=state.met_at,
-            breached_at=case.sla_breached_at,
-            overdue=state.overdue,
-            seconds_left=state.seconds_left,
-        ),
-        triage=case.triage,
-        version=case.version,
-    )
+    return {
+        "id": case.pk,
+        "number": case.number or "",
+        "status": case.status,
+        "line": _ref(case.line),
+        "channel": case.channel,
+        "category": case.category,
+        "urgency": case.urgency,
+        "disposition": case.disposition,
+        "summary": case.summary,
+        "caller_phone_masked": mask_phone(case.caller_phone),
+        "caller_name": case.caller_name,
+        "caller_resident_id": case.caller_resident_id,
+        "subject_resident_id": case.subject_resident_id,
+        "subject_note": case.subject_note,
+        "place": _ref(case.place),
+        "owner": case.owner.username,
+        "handler": case.handler.username if case.handler else None,
+        "assigned_line": _ref(case.assigned_line),
+        "assigned_place": _ref(case.assigned_place),
+        "created_at": case.created_at,
+        "resolved_at": case.resolved_at,
+        "closed_at": case.closed_at,
+        "satisfaction": case.satisfaction,
+        "sla": {
+            "due_at": state.due_at,
+            "met_at": state.met_at,
+            "breached_at": case.sla_breached_at,
+            "overdue": state.overdue,
+            "seconds_left": state.seconds_left,
+        },
+        "triage": case.triage,
+        "version": case.version,
+    }
 
 
-def case_detail_out(case: Case) -> CaseDetailOut:
-    events = [
-        EventOut(
-            kind=e.kind,
-            label=e.get_kind_display(),
-            actor=e.actor.username if e.actor else None,
-            at=e.at,
-            note=e.note,
-            data=e.data,
-        )
-        for e in case_timeline(case)
+def case_out(case: Case) -> CaseOut:
+    return CaseOut.model_validate(_case_fields(case))
+
+
+def case_detail_out(
+    case: Case, *, events: Iterable[CaseEvent] | None = None, callbacks: Iterable[Callback] | None = None
+) -> CaseDetailOut:
+    """The case with its timeline and callbacks; ``events`` and ``callbacks`` when they are at hand (a case
+    just opened), else read."""
+    fields = _case_fields(case)
+    # Events at hand are put in the timeline's order.
+    events = case_timeline(case) if events is None else sorted(events, key=lambda e: (e.at, e.pk))
+    fields["events"] = [
+        {
+            "kind": e.kind,
+            "label": str(_EVENT_LABELS.get(e.kind, e.kind)),
+            "actor": e.actor.username if e.actor else None,
+            "at": e.at,
+            "note": e.note,
+            "data": e.data,
+        }
+        for e in events
     ]
-    callbacks = [
-        CallbackOut(
-            id=c.pk,
-            kind=c.kind,
-            due_at=c.due_at,
-            note=c.note,
-            assignee_role=c.assignee_role,
-            done_at=c.done_at,
-            outcome=c.outcome,
-        )
-        for c in case.callbacks.all()
+    fields["callbacks"] = [
+        {
+            "id": c.pk,
+            "kind": c.kind,
+            "due_at": c.due_at,
+            "note": c.note,
+            "assignee_role": c.assignee_role,
+            "done_at": c.done_at,
+            "outcome": c.outcome,
+        }
+        for c in (case.callbacks.all() if callbacks is None else callbacks)
     ]
-    return CaseDetailOut(**case_out(case).dict(), events=events, callbacks=callbacks)
+    return CaseDetailOut.model_validate(fields)
+
+
+def case_opened_out(case: Case) -> CaseDetailOut:
+    """The answer to an intake, from what ``services.case_open`` wrote: no read back. A case just opened has
+    no callbacks."""
+    return case_detail_out(case, events=case.events_written, callbacks=())
 
 
 Summary = Annotated[str, StringConstraints(max_length=services.SUMMARY_MAX), NO_BINARY]
@@ -281,10 +306,10 @@ class ReopenIn(VersionIn):
 
 
 def _line(code: str, field: str = "line") -> Line:
-    line = Line.objects.filter(code=code).first()
-    if line is None:
-        raise InvalidInput(gettext("未知的热线代码 %(code)r") % {"code": code}, field=field)
-    return line
+    try:
+        return Line.objects.get(code=code)  # codes are unique; get() compiles no ORDER BY
+    except Line.DoesNotExist:
+        raise InvalidInput(gettext("未知的热线代码 %(code)r") % {"code": code}, field=field) from None
 
 
 def _place(code: str | None, field: str) -> Place | None:
@@ -345,7 +370,10 @@ def case_list(
 def case_create(request: HttpRequest, payload: CaseIn):
     user: User = request.auth
     caller = _resident(user, payload.caller_resident_id, "caller_resident_id")
-    subject = _resident(user, payload.subject_resident_id, "subject_resident_id")
+    if payload.subject_resident_id == payload.caller_resident_id:  # usually: someone calling for themself
+        subject = caller
+    else:
+        subject = _resident(user, payload.subject_resident_id, "subject_resident_id")
     place = _place(payload.place, "place")
     case = services.case_open(
         by=user,
@@ -366,7 +394,7 @@ def case_create(request: HttpRequest, payload: CaseIn):
         triage_fields=payload.fields(),
         override_reason=payload.override_reason,
     )
-    return Status(201, case_detail_out(case))
+    return Status(201, case_opened_out(case))
 
 
 @router.get("/{case_id}", response={200: CaseDetailOut, **READ_ERRORS})

@@ -23,7 +23,7 @@ from anxin.hotline.api import (
     _line,
     _place,
     _resident,
-    case_detail_out,
+    case_opened_out,
 )
 from anxin.hotline.models import Channel
 from anxin.triage.codes import CHANNELS
@@ -103,7 +103,7 @@ def message_receive(request: HttpRequest, payload: MessageIn):
         place=_place(payload.place, "place"),
         triage_fields=payload.fields(),
     )
-    return Status(201, case_detail_out(case))
+    return Status(201, case_opened_out(case))
 
 
 class AlertOut(Schema):

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
+from django_tasks_db.backend import DatabaseBackend
 
 from anxin.accounts.models import User
 from anxin.accounts.roles import Role
@@ -45,6 +46,7 @@ SUMMARY_MAX = 4000
 NOTE_MAX = 2000
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 Kind = CaseEvent.Kind
+_CASE_COLUMNS = tuple(f for f in Case._meta.concrete_fields if not f.primary_key)
 # Stored as written (a timeline note is data); the desk's event_note filter translates it for display.
 FIRST_CONTACT_NOTE = gettext_noop("当场答复")
 
@@ -60,9 +62,16 @@ def normalise_caller_number(raw: str) -> str:
 
 
 def _event(case: Case, kind: str, by: User | None, *, note: str = "", at: datetime | None = None, **data):
-    return CaseEvent.objects.create(
-        case=case, kind=kind, actor=by, note=note, at=at or timezone.now(), data=data
-    )
+    event = CaseEvent(case=case, kind=kind, actor=by, note=note, at=at or timezone.now(), data=data)
+    unsaved = getattr(case, "_events_unsaved", None)
+    if unsaved is None:
+        event.save(force_insert=True)
+    else:
+        unsaved.append(event)  # case_open inserts its events together, in this order
+    written = getattr(case, "events_written", None)
+    if written is not None:
+        written.append(event)
+    return event
 
 
 def _note_milestone(case: Case, milestone: str, at: datetime) -> None:
@@ -75,9 +84,14 @@ def _schedule_sla_check(case: Case) -> None:
         return
     from anxin.hotline.tasks import case_sla_check
 
-    due = case.sla_due_at
+    check = case_sla_check.using(run_after=case.sla_due_at)
     case_id = case.pk
-    transaction.on_commit(lambda: case_sla_check.using(run_after=due).enqueue(case_id))
+    if isinstance(check.get_backend(), DatabaseBackend):
+        # The queue is a table of this database: the row commits or rolls back with the case, in the same
+        # write transaction (on SQLite, one lock taken per intake instead of two).
+        check.enqueue(case_id)
+    else:
+        transaction.on_commit(lambda: check.enqueue(case_id))
 
 
 @transaction.atomic
@@ -121,6 +135,9 @@ def case_open(
     raised the case (anxin.monitoring, channel ``monitoring`` or ``one_key_device``). ``by`` is the worker who
     recorded the check or the device platform's account: it needs ``monitoring.record`` rather than the
     desk's ``case.intake``. The desk and the API never set it.
+
+    The case returned carries ``events_written``: the events written through this instance, in order. Right
+    after ``case_open`` that is the new case's whole timeline, so a caller can answer without reading it back.
     """
     if automatic and channel not in (Channel.MONITORING, Channel.ONE_KEY_DEVICE):
         raise InvalidInput(gettext("自动生成的工单只能来自健康监测或一键呼叫设备"), field="channel")
@@ -167,6 +184,8 @@ def case_open(
         sla_due_at=sla_due_at(urgency, now),
         triage=proposal.proposal_record(decision, fields),
     )
+    inserted = _column_values(case)
+    case.events_written, case._events_unsaved = [], []
     case.number = f"AX{timezone.localtime(now):%Y%m%d}{case.pk:06d}"
     _event(
         case,
@@ -187,11 +206,20 @@ def case_open(
         _event(case, Kind.DISPATCHED, by, at=now, target="120" if disposition == Disposition.CALL_120 else "")
     if close_now:
         _close_at_first_contact(case, by, summary=summary, knowledge_item=knowledge_item, now=now)
-    case.save()
+    CaseEvent.objects.bulk_create(case._events_unsaved)  # one statement; their ids come back in order
+    del case._events_unsaved
+    # Write back only what changed since the insert (the number, and the milestones of a dispatch or a
+    # first-contact close), not all thirty columns.
+    current = _column_values(case)
+    case.save(update_fields=[name for name, value in current.items() if value != inserted[name]])
     _schedule_sla_check(case)
     if urgency == Urgency.P1:
         alert_on_duty_clinicians(case=case, now=now)
     return case
+
+
+def _column_values(case: Case) -> dict[str, object]:
+    return {field.name: getattr(case, field.attname) for field in _CASE_COLUMNS}
 
 
 def _close_at_first_contact(
