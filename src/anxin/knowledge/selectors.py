@@ -75,16 +75,17 @@ def item_search(
             )
     ranked = rank(query, candidates, df, documents)[:top]
     by_code = {row.code: row for row in rows}
-    items = index.items_by_id([by_code[c.key].pk for c, _ in ranked])
+    hit_rows = [by_code[candidate.key] for candidate, _ in ranked]
+    items = index.items_of(hit_rows)
     return [
         SearchHit(
-            item=items[by_code[candidate.key].pk],
+            item=item,
             score=score,
             current=candidate.current,
-            superseded=by_code[candidate.key].replaced,
+            superseded=row.replaced,
             matched=_matched(query, candidate),
         )
-        for candidate, score in ranked
+        for (candidate, score), row, item in zip(ranked, hit_rows, items, strict=True)
     ]
 
 
