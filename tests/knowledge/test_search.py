@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
 
 from anxin.core.errors import InvalidInput
 from anxin.knowledge import index
 from anxin.knowledge.models import Item
 from anxin.knowledge.selectors import item_search
+from anxin.knowledge.services import items_import
+from tests.knowledge.samples import SAMPLE, sample_rows
 
 TODAY = date(2026, 11, 23)
 
@@ -105,3 +108,26 @@ def test_empty_and_oversized_queries(sample_items):
         item_search("咳" * 2001, today=TODAY)
     with pytest.raises(InvalidInput):
         item_search("发烧", top=0, today=TODAY)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_bulk_import_postgresql_knows_the_table_as_it_is(monkeypatch):
+    """VACUUM ANALYZE once the import commits (it cannot run inside it)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's statistics")
+    monkeypatch.setattr(index, "BULK_CHANGE", 3)
+    vacuums_before = _vacuum_count()
+    items_import(rows=sample_rows())
+    assert _vacuum_count() == vacuums_before + 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'knowledge_item'::regclass")
+        # At least the live rows; VACUUM also counts dead ones another snapshot may still see.
+        assert cursor.fetchone()[0] >= len(SAMPLE)
+    assert index.term_statistics(["隔离"])[1] == len(SAMPLE)  # a small table is counted exactly
+
+
+def _vacuum_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT pg_stat_get_vacuum_count('knowledge_item'::regclass)")
+        return cursor.fetchone()[0]
