@@ -314,6 +314,26 @@ def port_free(port: int) -> bool:
 # ---------------------------------------------------------------------------------------------------------
 
 
+def delete_cases_after(last_case: int) -> None:
+    """The cases the run opened, and every row that points at them (events, triage overrides, callbacks…).
+
+    Raw deletes: events are append-only for the application, not for the bench's own cleanup. The tables are
+    found from the model, so a new table that points at cases does not break the cleanup.
+    """
+    from django.db import connection
+
+    from anxin.hotline.models import Case
+
+    with connection.cursor() as cursor:
+        for relation in Case._meta.get_fields(include_hidden=True):
+            if not (relation.auto_created and relation.is_relation) or relation.many_to_many:
+                continue
+            table = relation.related_model._meta.db_table
+            column = relation.field.column
+            cursor.execute(f'DELETE FROM "{table}" WHERE "{column}" > %s', [last_case])  # noqa: S608 (model names)
+        cursor.execute("DELETE FROM hotline_case WHERE id > %s", [last_case])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_run_arguments(parser)
@@ -393,10 +413,7 @@ def main(argv: list[str] | None = None) -> int:
 
     created = Case.objects.filter(pk__gt=last_case).count()
     if not args.keep:
-        with connection.cursor() as cursor:
-            # Raw deletes: events are append-only for the application, not for the bench's own cleanup.
-            cursor.execute("DELETE FROM hotline_caseevent WHERE case_id > %s", [last_case])
-            cursor.execute("DELETE FROM hotline_case WHERE id > %s", [last_case])
+        delete_cases_after(last_case)
         DBTaskResult.objects.filter(
             task_path__endswith="case_sla_check",
             enqueued_at__gte=datetime.fromtimestamp(run_started - 60, UTC),
