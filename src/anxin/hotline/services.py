@@ -94,7 +94,6 @@ def _schedule_sla_check(case: Case) -> None:
         transaction.on_commit(lambda: check.enqueue(case_id))
 
 
-@transaction.atomic
 def case_open(
     *,
     by: User,
@@ -165,7 +164,7 @@ def case_open(
     if close_now and (urgency != Urgency.P4 or disposition != Disposition.ANSWER_CLOSED):
         raise InvalidInput(gettext("只有 P4 且处置为“当场答复办结”的工单可以当场关闭"), field="close_now")
     case_place = _case_place(by, line, place, caller_resident, subject_resident)
-    case = Case.objects.create(
+    case = Case(
         line=line,
         channel=channel,
         caller_phone=normalise_caller_number(caller_phone),
@@ -184,37 +183,43 @@ def case_open(
         sla_due_at=sla_due_at(urgency, now),
         triage=proposal.proposal_record(decision, fields),
     )
-    inserted = _column_values(case)
-    case.events_written, case._events_unsaved = [], []
-    case.number = f"AX{timezone.localtime(now):%Y%m%d}{case.pk:06d}"
-    _event(
-        case,
-        Kind.OPENED,
-        by,
-        at=now,
-        category=category,
-        urgency=urgency,
-        disposition=disposition,
-        channel=channel,
-        sla_rules=sla_rules().version,
-    )
-    if override_reason is not None:
-        _record_override(case, by, override_reason, required=require_override_reason, at=now)
-    if dispatched:
-        case.dispatched_at = now
-        _note_milestone(case, "dispatched", now)
-        _event(case, Kind.DISPATCHED, by, at=now, target="120" if disposition == Disposition.CALL_120 else "")
-    if close_now:
-        _close_at_first_contact(case, by, summary=summary, knowledge_item=knowledge_item, now=now)
-    CaseEvent.objects.bulk_create(case._events_unsaved)  # one statement; their ids come back in order
-    del case._events_unsaved
-    # Write back only what changed since the insert (the number, and the milestones of a dispatch or a
-    # first-contact close), not all thirty columns.
-    current = _column_values(case)
-    case.save(update_fields=[name for name, value in current.items() if value != inserted[name]])
-    _schedule_sla_check(case)
-    if urgency == Urgency.P1:
-        alert_on_duty_clinicians(case=case, now=now)
+    # Everything above only reads; the writes below hold SQLite's write lock (BEGIN IMMEDIATE), so they
+    # start only once the case is checked and triaged.
+    with transaction.atomic():
+        case.save(force_insert=True)
+        inserted = _column_values(case)
+        case.events_written, case._events_unsaved = [], []
+        case.number = f"AX{timezone.localtime(now):%Y%m%d}{case.pk:06d}"
+        _event(
+            case,
+            Kind.OPENED,
+            by,
+            at=now,
+            category=category,
+            urgency=urgency,
+            disposition=disposition,
+            channel=channel,
+            sla_rules=sla_rules().version,
+        )
+        if override_reason is not None:
+            _record_override(case, by, override_reason, required=require_override_reason, at=now)
+        if dispatched:
+            case.dispatched_at = now
+            _note_milestone(case, "dispatched", now)
+            _event(
+                case, Kind.DISPATCHED, by, at=now, target="120" if disposition == Disposition.CALL_120 else ""
+            )
+        if close_now:
+            _close_at_first_contact(case, by, summary=summary, knowledge_item=knowledge_item, now=now)
+        CaseEvent.objects.bulk_create(case._events_unsaved)  # one statement; their ids come back in order
+        del case._events_unsaved
+        # Write back only what changed since the insert (the number, and the milestones of a dispatch or a
+        # first-contact close), not all thirty columns.
+        current = _column_values(case)
+        case.save(update_fields=[name for name, value in current.items() if value != inserted[name]])
+        _schedule_sla_check(case)
+        if urgency == Urgency.P1:
+            alert_on_duty_clinicians(case=case, now=now)
     return case
 
 
