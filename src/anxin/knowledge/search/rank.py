@@ -91,10 +91,6 @@ def _score(candidate: Candidate, weights: _TermWeights) -> float:
     return total if candidate.current else total * HISTORY_FACTOR
 
 
-def score(query: Query, candidate: Candidate, df: Mapping[str, int], documents: int) -> float:
-    return _score(candidate, _TermWeights.of(query, df, documents))
-
-
 def rank(
     query: Query, candidates: Iterable[Candidate], df: Mapping[str, int], documents: int
 ) -> list[tuple[Candidate, float]]:
