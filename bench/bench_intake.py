@@ -20,6 +20,10 @@ random resident (caller and subject) most of the time, close a P4 call at first 
 come from an unknown number otherwise. The server is stopped and the cases, events, tasks and tokens the
 run created are deleted at the end, so reruns start from the same database.
 
+``--ceiling`` also times, in each round, the hand-written intake of ``bench/intake_ceiling.py`` (how far an
+intake can go on this stack). The server is then gunicorn started exactly as ``anxin serve`` starts it, on
+that module's application: the whole application plus the ceiling route.
+
 Each phase reports the server's CPU time per request (anxin serve and its gunicorn workers, from /proc)
 and how the machine's CPU was shared: server, load generator, and other (which on PostgreSQL includes
 the database's own processes). The load generator runs on the same machine as the server and takes part
@@ -61,6 +65,7 @@ from bench.common import (  # noqa: E402
     summarise_ms,
     wait_for_quiet,
 )
+from bench.intake_ceiling import CEILING_PATH  # noqa: E402
 
 HOST = "127.0.0.1"
 TARGET_RATIO = 0.5
@@ -98,7 +103,8 @@ def _request(
         )
     else:
         body.update(category="policy", urgency="P4", disposition="answer_closed", close_now=True)
-    return "POST", "/api/cases", json.dumps(body, ensure_ascii=False).encode()
+    path = CEILING_PATH if endpoint == "ceiling" else "/api/cases"
+    return "POST", path, json.dumps(body, ensure_ascii=False).encode()
 
 
 def _client(
@@ -237,7 +243,9 @@ def run_phase(
 # The server
 
 
-def start_server(url: str, port: int, workers: int, log_path: Path) -> subprocess.Popen:
+def start_server(
+    url: str, port: int, workers: int, log_path: Path, ceiling: bool = False
+) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "ANXIN_WORK_DIR": str(ROOT)}
     command = [
         str(VENV_BIN / "anxin"),
@@ -249,6 +257,12 @@ def start_server(url: str, port: int, workers: int, log_path: Path) -> subproces
         "--workers",
         str(workers),
     ]
+    if ceiling:
+        # gunicorn exactly as anxin serve starts it, on the application plus the ceiling route.
+        from anxin.cli import _gunicorn
+
+        command = _gunicorn(HOST, port, workers)
+        command[command.index("anxin.config.wsgi:application")] = "bench.intake_ceiling:application"
     log = log_path.open("wb")
     return subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -351,6 +365,11 @@ def main(argv: list[str] | None = None) -> int:
         help="then a phase of intake where each client sends one case every this many seconds (0: skip)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the cases the run created")
+    parser.add_argument(
+        "--ceiling",
+        action="store_true",
+        help="also time the ceiling intake (bench/intake_ceiling.py) in each round, on the same server",
+    )
     args = parser.parse_args(argv)
     if not 8200 <= args.port <= 8299:
         raise SystemExit("use a port between 8200 and 8299")
@@ -385,14 +404,15 @@ def main(argv: list[str] | None = None) -> int:
 
     log_path = BENCH_DIR / f"serve-{label.lower()}.log"
     busy_before = wait_for_quiet(args.wait_quiet) if args.wait_quiet else None
-    server = start_server(args.database_url, args.port, args.workers, log_path)
+    server = start_server(args.database_url, args.port, args.workers, log_path, ceiling=args.ceiling)
     phases: list[dict] = []
     try:
         wait_ready(server, args.port, tokens[0])
         with ProcessPoolExecutor(max_workers=args.procs, mp_context=get_context("spawn")) as pool:
-            for n, endpoint in enumerate(("ping", "intake")):
+            endpoints = ("ping", "intake", "ceiling") if args.ceiling else ("ping", "intake")
+            for n, endpoint in enumerate(endpoints):
                 run_phase(pool, args, server.pid, endpoint, tokens, residents, args.warmup, seed=90 + n)
-            plan = [("ping", 0.0), ("intake", 0.0)] * args.rounds
+            plan = [(endpoint, 0.0) for endpoint in endpoints] * args.rounds
             if args.paced_interval:
                 plan.append(("intake-paced", args.paced_interval))
             for n, (endpoint, interval) in enumerate(plan):
@@ -443,7 +463,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio = intake["rps"] / ping["rps"] if ping["rps"] else 0.0
     paced = results.get("intake-paced")
     ok_statuses = set(ping["statuses"]) == {"200"} and all(
-        set(r["statuses"]) == {"201"} for r in (intake, paced) if r
+        set(r["statuses"]) == {"201"} for r in (intake, paced, results.get("ceiling")) if r
     )
     ratio_met = ratio >= TARGET_RATIO
     p99_met = intake["p99_ms"] < TARGET_P99_MS
@@ -455,7 +475,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{size['residents']:,} residents, {created:,} cases created"
     )
     print()
+    ceiling = results.get("ceiling")
     rows = [("GET /api/ping", ping), ("POST /api/cases", intake)]
+    if ceiling:
+        rows.append((f"POST {CEILING_PATH}", ceiling))
     if paced:
         rows.append((f"POST /api/cases, 1 per {args.paced_interval:g} s a client", paced))
     print_table(
@@ -495,6 +518,11 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"intake p99: {intake['p99_ms']:.1f} ms (target < {TARGET_P99_MS:.0f} ms): {'met' if p99_met else 'MISSED'}"
     )
+    if ceiling:
+        print(
+            f"ceiling/ping throughput: {ceiling['rps'] / ping['rps']:.2f}; ceiling p99 {ceiling['p99_ms']:.1f} ms "
+            "(the hand-written intake of bench/intake_ceiling.py: how far the stack can go)"
+        )
     if paced:
         print(f"intake p99 paced at {paced['rps']:.0f} req/s (not saturated): {paced['p99_ms']:.1f} ms")
     if not ok_statuses:
@@ -514,6 +542,7 @@ def main(argv: list[str] | None = None) -> int:
             "ping": ping,
             "intake": intake,
             "intake_paced": paced,
+            "ceiling": ceiling,
             "paced_interval_s": args.paced_interval,
             "ratio": round(ratio, 3),
             "target_ratio": TARGET_RATIO,

@@ -33,6 +33,7 @@ import random
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -126,11 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     setup_django(args.database_url)
-    from django.db import connection
-    from django_tasks_db.models import DBTaskResult
 
     from anxin.accounts.models import ApiToken, User
-    from anxin.hotline.models import Case
     from anxin.people.models import Resident
     from bench.build_population import AGENT_USERNAME, ensure_population
 
@@ -139,8 +137,6 @@ def main(argv: list[str] | None = None) -> int:
     token_row, token = ApiToken.issue(user=agent, name="intake_cpu")
     rng = random.Random(args.seed)
     residents = list(Resident.objects.exclude(phone="").order_by("?").values_list("pk", "phone")[:2000])
-    last_case = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    last_task = DBTaskResult.objects.order_by("-enqueued_at").values_list("enqueued_at", flat=True).first()
 
     driver = Driver(token)
     ping = ("GET", "/api/ping", None)
@@ -148,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     def intakes(count: int) -> list[tuple[str, str, bytes | None]]:
         return [intake_request("intake", rng, residents) for _ in range(count)]
 
-    try:
+    with delete_created(token_row):
         timed(driver, [ping] * args.warmup, 200)
         timed(driver, intakes(args.warmup), 201)
         if args.queries:
@@ -197,6 +193,22 @@ def main(argv: list[str] | None = None) -> int:
                 pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(args.top)
                 print(f"\n--- {args.n} intakes, by {order} ---")
                 print(out.getvalue())
+    return 0
+
+
+@contextmanager
+def delete_created(token_row):
+    """Delete, on the way out, the cases (with their events, overrides and alerts), the SLA tasks and the
+    token a run created, so reruns start from the same database."""
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    from anxin.hotline.models import Case
+
+    last_case = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    last_task = DBTaskResult.objects.order_by("-enqueued_at").values_list("enqueued_at", flat=True).first()
+    try:
+        yield
     finally:
         with connection.cursor() as cursor:
             # Raw deletes: events are append-only for the application, not for the bench's own cleanup.
@@ -208,7 +220,6 @@ def main(argv: list[str] | None = None) -> int:
             tasks = tasks.filter(enqueued_at__gt=last_task)
         tasks.delete()
         token_row.delete()
-    return 0
 
 
 if __name__ == "__main__":
