@@ -372,12 +372,49 @@ def ceiling_intake(user, payload) -> dict:
 # In process
 
 
+def check_answers(driver, bodies: list[bytes]) -> int:
+    """The ceiling answers each body as ``POST /api/cases`` does, and a later ``GET /api/cases/{id}`` of its
+    case reads the same: every field but the id, the number and the times. 0 if so, 1 at the first
+    difference."""
+    moving = ("id", "number", "version", "created_at", "resolved_at", "closed_at", "sla")
+
+    def comparable(answer: dict) -> dict:
+        kept = {k: v for k, v in answer.items() if k not in moving}
+        kept["events"] = [{k: v for k, v in e.items() if k != "at"} for e in answer["events"]]
+        return kept
+
+    for n, body in enumerate(bodies, 1):
+        answers = {}
+        for name, path in (("ceiling", CEILING_PATH), ("intake", "/api/cases")):
+            status, data = driver.call("POST", path, body)
+            if status != 201:
+                print(f"body {n}: {name} answered {status}: {data[:300].decode(errors='replace')}")
+                return 1
+            answers[name] = json.loads(data)
+        status, data = driver.call("GET", f"/api/cases/{answers['ceiling']['id']}", None)
+        answers["read back"] = json.loads(data)
+        expected = comparable(answers["intake"])
+        for name in ("ceiling", "read back"):
+            if comparable(answers[name]) != expected:
+                print(f"body {n}: the {name} answer differs from the intake's\n{body.decode()}")
+                print(json.dumps([comparable(answers[name]), expected], ensure_ascii=False, indent=1))
+                return 1
+    print(f"{len(bodies)} bodies: the ceiling answered as the intake, and its cases read back the same")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=300, help="requests per endpoint per round")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=50)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--check",
+        type=int,
+        metavar="N",
+        help="instead of timing, check that N bodies get the intake's answer",
+    )
     args = parser.parse_args(argv)
 
     from bench.common import setup_django
@@ -401,6 +438,9 @@ def main(argv: list[str] | None = None) -> int:
     def bodies(count: int) -> list[bytes]:
         return [intake_request("intake", rng, residents)[2] for _ in range(count)]
 
+    if args.check:
+        with delete_created(token_row):
+            return check_answers(driver, bodies(args.check))
     with delete_created(token_row):
         timed(driver, [ping] * args.warmup, 200)
         timed(driver, [("POST", "/api/cases", b) for b in bodies(args.warmup)], 201)
