@@ -289,7 +289,7 @@ def ceiling_intake(user, payload) -> dict:
         (payload.channel, Channel, "channel"),
     ):
         checked_choice(value, choices, name)
-    case = Case(
+    case = Case(  # as case_open builds it: the comparison needs the same row
         line=line,
         channel=payload.channel,
         caller_phone=normalise_caller_number(payload.caller_phone),
@@ -418,21 +418,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from bench.common import setup_django
-    from bench.intake_cpu import DEFAULT_RESIDENTS, DEFAULT_URL, Driver, delete_created, timed
+    from bench.intake_cpu import DEFAULT_RESIDENTS, DEFAULT_URL, agent_driver, delete_created, timed
 
     setup_django(DEFAULT_URL)
     install()
-    from anxin.accounts.models import ApiToken, User
-    from anxin.people.models import Resident
     from bench.bench_intake import _request as intake_request
-    from bench.build_population import AGENT_USERNAME, ensure_population
+    from bench.build_population import ensure_population
 
     ensure_population(DEFAULT_URL, residents=DEFAULT_RESIDENTS)
-    agent = User.objects.get(username=AGENT_USERNAME.format(1))
-    token_row, token = ApiToken.issue(user=agent, name="intake_ceiling")
+    token_row, driver, residents = agent_driver("intake_ceiling")
     rng = random.Random(args.seed)
-    residents = list(Resident.objects.exclude(phone="").order_by("?").values_list("pk", "phone")[:2000])
-    driver = Driver(token)
     ping = ("GET", "/api/ping", None)
 
     def bodies(count: int) -> list[bytes]:

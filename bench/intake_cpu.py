@@ -128,17 +128,11 @@ def main(argv: list[str] | None = None) -> int:
 
     setup_django(args.database_url)
 
-    from anxin.accounts.models import ApiToken, User
-    from anxin.people.models import Resident
-    from bench.build_population import AGENT_USERNAME, ensure_population
+    from bench.build_population import ensure_population
 
     ensure_population(args.database_url, residents=args.residents, rebuild=args.rebuild)
-    agent = User.objects.get(username=AGENT_USERNAME.format(1))
-    token_row, token = ApiToken.issue(user=agent, name="intake_cpu")
+    token_row, driver, residents = agent_driver("intake_cpu")
     rng = random.Random(args.seed)
-    residents = list(Resident.objects.exclude(phone="").order_by("?").values_list("pk", "phone")[:2000])
-
-    driver = Driver(token)
     ping = ("GET", "/api/ping", None)
 
     def intakes(count: int) -> list[tuple[str, str, bytes | None]]:
@@ -194,6 +188,20 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\n--- {args.n} intakes, by {order} ---")
                 print(out.getvalue())
     return 0
+
+
+def agent_driver(token_name: str):
+    """A new token for the first bench agent (``delete_created`` removes it), a driver calling with it, and
+    up to 2,000 residents with a phone, to name in intake bodies."""
+    from anxin.accounts.models import ApiToken, User
+    from anxin.people.models import Resident
+    from bench.build_population import AGENT_USERNAME
+
+    token_row, token = ApiToken.issue(
+        user=User.objects.get(username=AGENT_USERNAME.format(1)), name=token_name
+    )
+    residents = list(Resident.objects.exclude(phone="").order_by("?").values_list("pk", "phone")[:2000])
+    return token_row, Driver(token), residents
 
 
 @contextmanager
