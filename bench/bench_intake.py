@@ -247,22 +247,23 @@ def start_server(
     url: str, port: int, workers: int, log_path: Path, ceiling: bool = False
 ) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "ANXIN_WORK_DIR": str(ROOT)}
-    command = [
-        str(VENV_BIN / "anxin"),
-        "serve",
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-    ]
     if ceiling:
         # gunicorn exactly as anxin serve starts it, on the application plus the ceiling route.
         from anxin.cli import _gunicorn
 
         command = _gunicorn(HOST, port, workers)
         command[command.index("anxin.config.wsgi:application")] = "bench.intake_ceiling:application"
+    else:
+        command = [
+            str(VENV_BIN / "anxin"),
+            "serve",
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ]
     log = log_path.open("wb")
     return subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True

@@ -221,8 +221,6 @@ def _resident(cursor, connection, user, resident_id: int):
 
 
 def ceiling_intake(user, payload) -> dict:
-    from datetime import timedelta
-
     from django.db import DEFAULT_DB_ALIAS, connections, transaction
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
@@ -241,11 +239,17 @@ def ceiling_intake(user, payload) -> dict:
         TriageOverride,
         Urgency,
     )
-    from anxin.hotline.services import SUMMARY_MAX, normalise_caller_number
+    from anxin.hotline.services import (
+        FIRST_CONTACT_NOTE,
+        SUMMARY_MAX,
+        case_number,
+        normalise_caller_number,
+    )
     from anxin.hotline.sla import sla_due_at, sla_rules
     from anxin.hotline.tasks import case_sla_check
     from anxin.places.models import Place
 
+    Kind = CaseEvent.Kind
     if not user.can("case.intake"):
         raise Forbidden("当前角色不能受理工单")
     statements = _statements()
@@ -315,7 +319,7 @@ def ceiling_intake(user, payload) -> dict:
     }
     events = [
         CaseEvent(
-            case=case, kind="opened", actor=user, at=now, data={**opened, "sla_rules": sla_rules().version}
+            case=case, kind=Kind.OPENED, actor=user, at=now, data={**opened, "sla_rules": sla_rules().version}
         )
     ]
     override = None
@@ -329,7 +333,7 @@ def ceiling_intake(user, payload) -> dict:
         )  # fmt: skip
         events.append(
             CaseEvent(
-                case=case, kind="triage_overridden", actor=user, at=now, note=payload.override_reason,
+                case=case, kind=Kind.TRIAGE_OVERRIDDEN, actor=user, at=now, note=payload.override_reason,
                 data={"proposed": {k: record[k] for k in ("category", "urgency", "disposition")},
                       "decided_by": record["decided_by"]},
             )
@@ -339,22 +343,18 @@ def ceiling_intake(user, payload) -> dict:
         case.resolved_at = case.closed_at = case.sla_met_at = now
         case.closed_at_first_contact = True
         case.resolution = summary[:200]
-        events.append(CaseEvent(case=case, kind="resolved", actor=user, at=now, note="当场答复", data={}))
-        events.append(CaseEvent(case=case, kind="closed", actor=user, at=now, data={"first_contact": True}))
-    task = None
-    if case.sla_met_at is None:
-        task = DBTaskResult(
-            args_kwargs={"args": [None], "kwargs": {}},
-            priority=0,
-            task_path=case_sla_check.module_path,
-            queue_name="default",
-            backend_name="default",
-            run_after=case.sla_due_at or now + timedelta(days=1),
+        events.append(
+            CaseEvent(case=case, kind=Kind.RESOLVED, actor=user, at=now, note=FIRST_CONTACT_NOTE, data={})
         )
+        events.append(
+            CaseEvent(case=case, kind=Kind.CLOSED, actor=user, at=now, data={"first_contact": True})
+        )
+    # The queued SLA check, with the values django-tasks-db's enqueue() takes from the task.
+    check = case_sla_check.using(run_after=case.sla_due_at) if case.sla_met_at is None else None
 
     with transaction.atomic(), connection.cursor() as cursor:
         statements["case"].insert(cursor, connection, [case])
-        case.number = f"AX{timezone.localtime(now):%Y%m%d}{case.pk:06d}"
+        case.number = case_number(case.pk, now)
         cursor.execute(statements["number"], [case.number, case.pk])
         for event in events:
             event.case_id = case.pk
@@ -362,8 +362,15 @@ def ceiling_intake(user, payload) -> dict:
             override.case_id = case.pk
             statements["override"].insert(cursor, connection, [override])
         statements["event"].insert(cursor, connection, events)
-        if task is not None:
-            task.args_kwargs = {"args": [case.pk], "kwargs": {}}
+        if check is not None:
+            task = DBTaskResult(
+                args_kwargs={"args": [case.pk], "kwargs": {}},
+                priority=check.priority,
+                task_path=check.module_path,
+                queue_name=check.queue_name,
+                run_after=check.run_after,
+                backend_name=check.backend,
+            )
             statements["task"].insert(cursor, connection, [task])
     return case_detail_out(case, events=events, callbacks=())
 

@@ -39,6 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_intake import _request as intake_request  # noqa: E402
+from bench.bench_intake import delete_cases_after  # noqa: E402
 from bench.common import BENCH_DIR, setup_django  # noqa: E402
 
 DEFAULT_URL = f"sqlite:///{BENCH_DIR / 'intake_cpu.sqlite3'}"
@@ -208,7 +209,6 @@ def agent_driver(token_name: str):
 def delete_created(token_row):
     """Delete, on the way out, the cases (with their events, overrides and alerts), the SLA tasks and the
     token a run created, so reruns start from the same database."""
-    from django.db import connection
     from django_tasks_db.models import DBTaskResult
 
     from anxin.hotline.models import Case
@@ -218,11 +218,7 @@ def delete_created(token_row):
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            # Raw deletes: events are append-only for the application, not for the bench's own cleanup.
-            for table in ("hotline_caseevent", "hotline_triageoverride", "hotline_clinicianalert"):
-                cursor.execute(f"DELETE FROM {table} WHERE case_id > %s", [last_case])  # noqa: S608
-            cursor.execute("DELETE FROM hotline_case WHERE id > %s", [last_case])
+        delete_cases_after(last_case)
         tasks = DBTaskResult.objects.filter(task_path__endswith="case_sla_check")
         if last_task is not None:
             tasks = tasks.filter(enqueued_at__gt=last_task)

@@ -61,6 +61,11 @@ def normalise_caller_number(raw: str) -> str:
     return normalise_phone(number, field="caller_phone")
 
 
+def case_number(pk: int, created_at: datetime) -> str:
+    """The number a person reads out: AX, the local date it was opened, the id (AX20261123001127)."""
+    return f"AX{timezone.localtime(created_at):%Y%m%d}{pk:06d}"
+
+
 def _event(case: Case, kind: str, by: User | None, *, note: str = "", at: datetime | None = None, **data):
     event = CaseEvent(case=case, kind=kind, actor=by, note=note, at=at or timezone.now(), data=data)
     unsaved = getattr(case, "_events_unsaved", None)
@@ -189,7 +194,7 @@ def case_open(
         case.save(force_insert=True)
         inserted = _column_values(case)
         case.events_written, case._events_unsaved = [], []
-        case.number = f"AX{timezone.localtime(now):%Y%m%d}{case.pk:06d}"
+        case.number = case_number(case.pk, now)
         _event(
             case,
             Kind.OPENED,
