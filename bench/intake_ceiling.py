@@ -305,6 +305,7 @@ def ceiling_intake(user, payload) -> dict:
         category=category,
         urgency=urgency,
         disposition=disposition,
+        complaint=decision.complaint or "",
         owner=user,
         handler=user,
         created_at=now,

@@ -8,7 +8,7 @@ import pytest
 from anxin.cli import main
 from anxin.triage.command import run
 
-OUTPUT_KEYS = ["id", "category", "urgency", "disposition", "red_flags", "explanation"]
+OUTPUT_KEYS = ["id", "category", "urgency", "disposition", "red_flags", "complaint", "explanation"]
 
 
 def _run(stdin: bytes, monkeypatch, *args) -> tuple[int, list[dict], str]:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import cache
 
 from anxin.core.errors import InvalidInput
 from anxin.core.i18n import gettext
-
-# Control characters other than tab/newline mean binary or corrupted input, never something a caller said.
-# Shared by the API's field types and the triage command's line checks.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+from anxin.triage.textcheck import CONTROL_CHARACTERS  # the pure engine owns it; forms and the API share it
 
 
 def clean_text(value: object, *, field: str, max_length: int, required: bool = False) -> str:

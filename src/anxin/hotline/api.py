@@ -62,6 +62,9 @@ class CaseOut(PlainSchema):
     category: str
     urgency: str
     disposition: str
+    complaint: str | None = Field(
+        description="the chief-complaint protocol the triage engine read; null if none"
+    )
     summary: str
     caller_phone_masked: str
     caller_name: str
@@ -132,6 +135,7 @@ def _case_fields(case: Case) -> dict:
         "category": case.category,
         "urgency": case.urgency,
         "disposition": case.disposition,
+        "complaint": case.complaint or None,
         "summary": case.summary,
         "caller_phone_masked": mask_phone(case.caller_phone),
         "caller_name": case.caller_name,
@@ -221,6 +225,11 @@ class TriageFieldsIn(InputSchema):
     spo2: Number | None = None
     pregnancy_weeks: Number | None = None
     conditions: list[Code] = Field(default_factory=list, max_length=20)
+    answers: dict[Code, bool] = Field(
+        default_factory=dict,
+        max_length=60,
+        description="key questions asked (ids from /api/triage's questions) → the answer; a yes counts as words",
+    )
 
     def fields(self) -> TriageFields:
         return TriageFields(
@@ -230,6 +239,7 @@ class TriageFieldsIn(InputSchema):
             spo2=self.spo2,
             pregnancy_weeks=self.pregnancy_weeks,
             conditions=tuple(self.conditions),
+            answers=tuple(self.answers.items()),
         )
 
 

@@ -27,6 +27,7 @@ from anxin.hotline.api import (
 )
 from anxin.hotline.models import Channel
 from anxin.triage.codes import CHANNELS
+from anxin.triage.questions import next_questions
 
 router = Router(tags=["triage"])
 MESSAGE_CHANNELS = (Channel.CHAT_GROUP, Channel.ONE_KEY_DEVICE)
@@ -37,14 +38,22 @@ class TriageIn(TriageFieldsIn):
     channel: Code | None = Field(None, description=", ".join(CHANNELS))
 
 
+class QuestionOut(Schema):
+    id: str
+    ask: str
+    urgency: str = Field(description="what a yes would make the proposal at least")
+
+
 class TriageOut(Schema):
     category: str
     urgency: str
     disposition: str
     red_flags: list[str]
+    complaint: str | None = Field(description="the chief-complaint protocol; null when not about health")
     decided_by: str
     ruleset: str
     explanation: list[dict]
+    questions: list[QuestionOut] = Field(description="key questions to ask next, whose yes would raise it")
 
 
 @router.post("/triage", response={200: TriageOut, **WRITE_ERRORS}, summary="Propose triage for a text")
@@ -60,9 +69,14 @@ def triage_preview(request: HttpRequest, payload: TriageIn):
         urgency=decision.urgency,
         disposition=decision.disposition,
         red_flags=list(decision.red_flags),
+        complaint=decision.complaint,
         decided_by=decision.decided_by,
         ruleset=decision.ruleset_version,
         explanation=decision.explanation(),
+        questions=[
+            QuestionOut(id=item.question.id, ask=item.question.ask, urgency=item.urgency)
+            for item in next_questions(decision)
+        ],
     )
 
 

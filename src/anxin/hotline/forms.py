@@ -97,10 +97,22 @@ def parse_codes(post: Posted, name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(code for code in codes if code))
 
 
+def parse_answers(post: Posted) -> tuple[tuple[str, bool], ...]:
+    """The key questions answered at the desk: ``answer`` fields of ``<question id>:yes`` or ``:no`` (the last
+    answer to a question counts); which questions exist is the service's rule."""
+    answers: dict[str, bool] = {}
+    for value in parse_codes(post, "answer"):
+        question, _, said = value.rpartition(":")
+        if not question or said not in ("yes", "no"):
+            raise InvalidInput(gettext("关键问题的回答应为“是”或“否”"), field="answers")
+        answers[question] = said == "yes"
+    return tuple(answers.items())
+
+
 def parse_triage_fields(post: Posted) -> TriageFields:
-    """The agent's readings beside the caller's words (all optional)."""
+    """The agent's readings and answers beside the caller's words (all optional)."""
     numbers = {name: parse_number(post, name) for name in TRIAGE_NUMBERS}
-    return TriageFields(**numbers, conditions=parse_codes(post, "conditions"))
+    return TriageFields(**numbers, conditions=parse_codes(post, "conditions"), answers=parse_answers(post))
 
 
 def parse_version(post: Posted) -> int:

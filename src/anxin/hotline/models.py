@@ -136,6 +136,9 @@ class Case(models.Model):
     category = models.CharField(max_length=24, choices=Category.choices)
     urgency = models.CharField(max_length=2, choices=Urgency.choices)
     disposition = models.CharField(max_length=24, choices=Disposition.choices)
+    # The chief-complaint protocol the triage engine read (anxin.triage.codes.COMPLAINTS); "" when the request
+    # is not about health.
+    complaint = models.CharField(max_length=24, blank=True, db_index=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_cases")
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -262,13 +265,15 @@ class Callback(models.Model):
 class TriageOverride(models.Model):
     """An agent chose other codes than the triage engine proposed: who, why, and which rule decided.
 
-    Rows are grouped by ``decisive_rule`` in the override report, so the rules can be reviewed.
+    Rows are grouped by ``decisive_rule`` and by ``complaint`` (the protocol) in the override report, so the
+    rules and the protocols can be reviewed.
     """
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="triage_override")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now, db_index=True)
     decisive_rule = models.CharField(max_length=60, db_index=True)
+    complaint = models.CharField(max_length=24, blank=True, db_index=True)
     rules = models.JSONField(default=list, blank=True)
     ruleset = models.CharField(max_length=40)
     proposed_category = models.CharField(max_length=24)

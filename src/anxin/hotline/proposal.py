@@ -15,6 +15,7 @@ from anxin.core.i18n import gettext
 from anxin.people.identity import age_on
 from anxin.triage import Decision, TriageInput, triage
 from anxin.triage.codes import CONDITIONS, FIELD_RANGES
+from anxin.triage.ruleset import default_ruleset
 
 # Line kind → the engine's channel; a chat message or a device alarm names its own channel.
 LINE_CHANNELS = {
@@ -46,6 +47,8 @@ class TriageFields:
     spo2: float | None = None
     pregnancy_weeks: float | None = None
     conditions: tuple[str, ...] = field(default_factory=tuple)
+    # Key questions the agent asked, with the answer: ((question id, yes), ...) (anxin.triage.questions).
+    answers: tuple[tuple[str, bool], ...] = field(default_factory=tuple)
 
     def checked(self) -> TriageFields:
         """The same fields, or InvalidInput naming the first one out of range."""
@@ -62,6 +65,12 @@ class TriageFields:
         if unknown:
             raise InvalidInput(
                 gettext("未知的基础疾病代码：%(codes)s") % {"codes": ", ".join(unknown)}, field="conditions"
+            )
+        questions = default_ruleset().questions
+        unknown = [q for q, _ in self.answers if q not in questions]
+        if unknown:
+            raise InvalidInput(
+                gettext("未知的关键问题代码：%(codes)s") % {"codes": ", ".join(unknown)}, field="answers"
             )
         return self
 
@@ -121,6 +130,7 @@ def propose(*, text: str, fields: TriageFields, channel: str) -> Decision:
             pregnancy_weeks=fields.pregnancy_weeks,
             conditions=fields.conditions,
             channel=channel,
+            answers=fields.answers,
         )
     )
 
@@ -144,12 +154,20 @@ def proposal_record(decision: Decision, fields: TriageFields) -> dict:
         "urgency": decision.urgency,
         "disposition": decision.disposition,
         "red_flags": list(decision.red_flags),
+        "complaint": decision.complaint,
         "decided_by": decision.decided_by,
         "rules": [hit.rule.id for hit in decision.hits],
         "ruleset": decision.ruleset_version,
-        "fields": {k: v for k, v in vars(fields).items() if v not in (None, ())},
+        "fields": {k: _stored(v) for k, v in vars(fields).items() if v not in (None, ())},
         "explanation": decision.explanation(),
     }
+
+
+def _stored(value):
+    """A field as JSON keeps it: the answers as an object of question id → yes."""
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+        return dict(value)
+    return value
 
 
 def differs(record: dict, *, category: str, urgency: str, disposition: str) -> bool:

@@ -211,19 +211,23 @@ def overrides_for_user(user: User, *, since: datetime | None = None) -> QuerySet
     return qs.filter(at__gte=since) if since else qs
 
 
-def override_report(user: User, *, since: datetime | None = None) -> list[dict]:
-    """Overrides grouped by the rule that decided the proposal, most overridden first: the rules to review.
+OVERRIDE_GROUPS = ("rule", "complaint")
 
-    Each row: the rule, how many times agents chose a more urgent ("up"), less urgent ("down") or equally
-    urgent level, and the overrides themselves (newest first).
+
+def override_report(user: User, *, since: datetime | None = None, group: str = "rule") -> list[dict]:
+    """Overrides grouped by the rule that decided the proposal (``group="rule"``) or by the chief-complaint
+    protocol it read (``group="complaint"``), most overridden first: what to review.
+
+    Each row: the key (``rule`` or ``complaint``; "" for a request that was not about health), how many times
+    agents chose a more urgent ("up"), less urgent ("down") or equally urgent level, and the overrides
+    themselves (newest first).
     """
+    attribute = "decisive_rule" if group == "rule" else "complaint"
     rows: dict[str, dict] = {}
     for override in overrides_for_user(user, since=since).order_by("-at"):
-        row = rows.setdefault(
-            override.decisive_rule,
-            {"rule": override.decisive_rule, "count": 0, "up": 0, "down": 0, "same": 0, "overrides": []},
-        )
+        key = getattr(override, attribute)
+        row = rows.setdefault(key, {group: key, "count": 0, "up": 0, "down": 0, "same": 0, "overrides": []})
         row["count"] += 1
         row[override.direction] += 1
         row["overrides"].append(override)
-    return sorted(rows.values(), key=lambda row: (-row["count"], row["rule"]))
+    return sorted(rows.values(), key=lambda row: (-row["count"], row[group]))

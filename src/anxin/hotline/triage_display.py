@@ -17,6 +17,7 @@ from anxin.hotline.proposal import TriageFields
 from anxin.people.models import Resident
 from anxin.triage import Decision
 from anxin.triage.codes import CONDITIONS
+from anxin.triage.questions import next_questions
 from anxin.triage.ruleset import default_ruleset
 
 RED_FLAG_LABELS = {
@@ -32,6 +33,25 @@ RED_FLAG_LABELS = {
     "suicidal_ideation": gettext_lazy("自杀念头"),
     "severe_dehydration": gettext_lazy("严重脱水"),
     "cyanosis": gettext_lazy("口唇发紫"),
+    "stroke_signs": gettext_lazy("中风征象"),
+    "cardiac_arrest": gettext_lazy("心跳呼吸骤停"),
+    "major_bleeding": gettext_lazy("大出血"),
+    "head_injury": gettext_lazy("颅脑损伤征象"),
+    "severe_trauma": gettext_lazy("严重创伤"),
+    "poisoning": gettext_lazy("中毒"),
+    "co_poisoning": gettext_lazy("一氧化碳/烟雾中毒"),
+    "anaphylaxis": gettext_lazy("严重过敏反应"),
+    "choking": gettext_lazy("气道梗阻"),
+    "severe_burn": gettext_lazy("严重烧烫伤"),
+    "drowning": gettext_lazy("溺水"),
+    "electrocution": gettext_lazy("触电"),
+    "hypoglycaemia": gettext_lazy("低血糖昏迷风险"),
+    "obstetric_emergency": gettext_lazy("产科急症"),
+    "newborn_danger": gettext_lazy("新生儿危险信号"),
+    "meningitis_signs": gettext_lazy("脑膜炎征象"),
+    "heat_stroke": gettext_lazy("热射病"),
+    "hypothermia": gettext_lazy("低体温"),
+    "violence": gettext_lazy("正在发生的暴力"),
 }
 # The engine's condition codes (anxin.triage.codes.CONDITIONS), labelled as people.tags labels them.
 CONDITION_LABELS = {
@@ -67,6 +87,11 @@ CODE_LABELS = {
 }
 CONTEXT_CHARS = 8  # the caller's words shown either side of a quote
 CATEGORY_RULE_PREFIX = "category."
+QUESTION_RULE_PREFIX = "question."
+RAISE_LABELS = {
+    "safe_default": gettext_lazy("安全底线"),
+    "model.safety_net": gettext_lazy("语义安全网"),
+}
 
 
 def condition_choices() -> list[tuple[str, str]]:
@@ -77,13 +102,25 @@ def english() -> bool:
     return (get_language() or "").startswith("en")
 
 
+def complaint_label(code: str | None) -> str:
+    """A protocol's name in the active language; for none, that the request is not about health."""
+    if not code:
+        return gettext("非健康诉求")
+    protocol = default_ruleset().protocols.get(code)
+    if protocol is None:
+        return code
+    return protocol.label_en if english() else protocol.label
+
+
 def rule_because(rule_id: str) -> str:
     """A rule's reason in the active language; for a category's default, what that means."""
+    if rule_id in RAISE_LABELS:
+        return str(RAISE_LABELS[rule_id])
     if rule_id.startswith(CATEGORY_RULE_PREFIX):
         code = rule_id.removeprefix(CATEGORY_RULE_PREFIX)
         label = CODE_LABELS["category"].get(code, code)
         return gettext("没有更紧急的规则命中，按类别“%(label)s”的默认分级") % {"label": label}
-    rule = next((r for r in default_ruleset().rules if r.id == rule_id), None)
+    rule = default_ruleset().rules_by_id.get(rule_id)
     if rule is None:
         return gettext("当前规则集中已没有这条规则")
     return rule.because_en if english() else rule.because
@@ -113,6 +150,8 @@ def show_field(name: str, value) -> str:
 
 
 def _evidence(item: dict, text: str) -> dict:
+    if item["source"] == "answer":
+        return {"field": gettext("问答"), "value": item["ask"] + " " + gettext("是")}
     if item["source"] == "field":
         field = item["field"]
         return {"field": str(FIELD_LABELS.get(field, field)), "value": show_field(field, item["value"])}
@@ -138,6 +177,8 @@ def explanation_rows(explanation: list[dict], text: str) -> list[dict]:
         if "ignored" in item:
             row["ignored"] = str(IGNORED_LABELS.get(item["ignored"], item["ignored"]))
             row["because"] = rule_because(rule_id)
+        elif "answer" in item:
+            continue  # the answers show beside the questions
         elif "category" in item:
             row["category"] = CODE_LABELS["category"].get(item["category"], item["category"])
         else:
@@ -146,8 +187,22 @@ def explanation_rows(explanation: list[dict], text: str) -> list[dict]:
             row["disposition"] = CODE_LABELS["disposition"].get(item["disposition"], item["disposition"])
             if item.get("red_flag"):
                 row["red_flag"] = str(RED_FLAG_LABELS.get(item["red_flag"], item["red_flag"]))
+            if rule_id in RAISE_LABELS:
+                row["raise"] = str(RAISE_LABELS[rule_id])
+            if item.get("reads_like"):
+                row["reads_like"] = _reads_like(item)
         rows.append(row)
     return rows
+
+
+def _reads_like(item: dict) -> dict:
+    """What the safety net read: the protocol it resembles, its score and the nearest labelled examples."""
+    return {
+        "complaint": complaint_label(item["reads_like"]),
+        "score": f"{item.get('score', 0):.2f}",
+        "urgency_score": f"{item.get('urgency_score', 0):.2f}",
+        "nearest": item.get("nearest", []),
+    }
 
 
 def registry_rows(fields: TriageFields) -> list[tuple[str, str]]:
@@ -197,8 +252,32 @@ def preview_context(preview: Preview, *, summary: str, chosen: dict[str, str]) -
     return {
         "proposed": proposed,
         "labels": {kind: CODE_LABELS[kind].get(code, code) for kind, code in proposed.items()},
+        "complaint": decision.complaint,
+        "complaint_label": complaint_label(decision.complaint) if decision.complaint else "",
+        "questions": question_rows(decision),
+        "answers": list(decision.answers),
         "red_flags": [str(RED_FLAG_LABELS.get(flag, flag)) for flag in decision.red_flags],
         "rows": explanation_rows(decision.explanation(english=english()), summary),
         "registry": registry_rows(preview.registry) if preview.registry is not None else [],
         "differs": any(chosen.get(kind) and chosen[kind] != code for kind, code in proposed.items()),
     }
+
+
+def question_rows(decision: Decision) -> list[dict]:
+    """The key questions to ask next, each with what a "yes" would make the proposal, and those answered."""
+    questions = default_ruleset().questions
+    rows = [
+        {
+            "id": item.question.id,
+            "ask": item.question.ask_en if english() else item.question.ask,
+            "urgency": item.urgency,
+            "answered": None,
+        }
+        for item in next_questions(decision)
+    ]
+    for question_id, yes in decision.answers:
+        question = questions.get(question_id)
+        if question is not None:
+            ask = question.ask_en if english() else question.ask
+            rows.append({"id": question_id, "ask": ask, "urgency": "", "answered": "yes" if yes else "no"})
+    return rows

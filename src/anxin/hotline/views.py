@@ -119,6 +119,7 @@ def _intake_context(user: User, *, form=None, error: DomainError | None = None) 
         "lines": lines,
         "form": form if form is not None else defaults,
         "form_conditions": getlist("conditions") if getlist is not None else [],
+        "form_answers": getlist("answer") if getlist is not None else [],
         "conditions": triage_display.condition_choices(),
         "error": error,
         "error_inline": error is not None and error.field in INTAKE_FIELDS,
@@ -318,7 +319,7 @@ def alert_ack(request: HttpRequest, alert_id: int) -> HttpResponse:
 @require_GET
 @domain_errors
 def override_report(request: HttpRequest) -> HttpResponse:
-    """Triage overrides grouped by the rule that decided the proposal, for reviewing the rules."""
+    """Triage overrides grouped by the rule that decided the proposal or by the protocol, for reviewing them."""
     user = request.user
     if not user.can("triage.review"):
         raise Forbidden(gettext("当前角色不能查看分诊改判报告"))
@@ -327,10 +328,15 @@ def override_report(request: HttpRequest) -> HttpResponse:
         period = DEFAULT_REPORT_PERIOD
     days = REPORT_PERIODS[period][0]
     since = timezone.now() - timedelta(days=days) if days is not None else None
+    group = request.GET.get("group", "rule")
+    if group not in selectors.OVERRIDE_GROUPS:
+        group = "rule"
     context = {
-        "rows": selectors.override_report(user, since=since),
+        "rows": selectors.override_report(user, since=since, group=group),
         "period": period,
         "periods": [(key, label) for key, (_, label) in REPORT_PERIODS.items()],
+        "group": group,
+        "groups": [("rule", gettext("按决定规则")), ("complaint", gettext("按主诉"))],
     }
     template = "hotline/_overrides.html" if _is_htmx(request) else "hotline/overrides.html"
     return render(request, template, context)

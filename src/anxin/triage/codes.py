@@ -1,4 +1,4 @@
-"""The codes the engine speaks. Other tools read them; keep them exactly as issue 3 spells them."""
+"""The codes the engine speaks. Other tools read them; keep them exactly as issues 3 and 13 spell them."""
 
 from __future__ import annotations
 
@@ -44,6 +44,61 @@ RED_FLAGS = (
     "suicidal_ideation",
     "severe_dehydration",
     "cyanosis",
+    # Issue 13: the P1 discriminators of the chief-complaint protocols (docs/triage-policy.md §2).
+    "stroke_signs",
+    "cardiac_arrest",
+    "major_bleeding",
+    "head_injury",
+    "severe_trauma",
+    "poisoning",
+    "co_poisoning",
+    "anaphylaxis",
+    "choking",
+    "severe_burn",
+    "drowning",
+    "electrocution",
+    "hypoglycaemia",
+    "obstetric_emergency",
+    "newborn_danger",
+    "meningitis_signs",
+    "heat_stroke",
+    "hypothermia",
+    "violence",
+)
+# The chief-complaint protocols (docs/triage-policy.md §4), one rule file each in rules/protocols/.
+COMPLAINTS = (
+    "abdominal_pain",
+    "allergy",
+    "animal_bite",
+    "assault",
+    "back_pain",
+    "breathing",
+    "burns",
+    "inhalation",
+    "arrest",
+    "chest_pain",
+    "choking",
+    "convulsions",
+    "diabetic",
+    "drowning",
+    "electrocution",
+    "eye",
+    "falls",
+    "headache",
+    "heart",
+    "heat_cold",
+    "haemorrhage",
+    "poisoning",
+    "pregnancy",
+    "newborn",
+    "mental_health",
+    "sick_person",
+    "stroke",
+    "trauma",
+    "unconscious",
+    "fever",
+    "vomiting_diarrhoea",
+    "chronic_disease",
 )
 CONDITIONS = (
     "hypertension",

@@ -1,21 +1,25 @@
 """triage(): what the caller said (and what the agent filled in) → category, urgency, disposition, red flags,
-and the rules that decided it, each with the words or the field that triggered it.
+the chief complaint, and every reason, each with the words, the field or the answer that triggered it.
 
-Order of work: normalise the text; read facts (numbers, groups) from text and fields; fire every rule whose
-conditions hold; score categories from their cues; the most urgent fired rule (or the category's default)
-decides urgency and disposition. Ties go to the rule listed first in the rule files.
+Order of work: normalise the text; read facts (numbers, groups, answers) from text and fields; fire every rule
+whose conditions hold (protocol discriminators, group thresholds) and recognise the protocols the words
+describe; score categories from their cues; the most urgent hit (or the category's default) decides, ties
+going to the rule listed first; then the safe default (policy §1.4) and the learned safety net may raise the
+proposal, never lower it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
-from anxin.triage.codes import RED_FLAGS, urgency_rank
+from anxin.triage.codes import urgency_rank
 from anxin.triage.context import Polarity, polarity
-from anxin.triage.facts import READERS, Evidence, Facts, Reading
+from anxin.triage.decision import Decision, Hit, Ignored
+from anxin.triage.evidence import Evidence, Reading
+from anxin.triage.facts import READERS, Facts
 from anxin.triage.gate import GatedPattern
 from anxin.triage.normalize import normalise
+from anxin.triage.outcome import settle
 from anxin.triage.ruleset import CategoryCues, Rule, Ruleset, default_ruleset
 
 _CHRONIC = (
@@ -51,69 +55,7 @@ class TriageInput:
     pregnancy_weeks: float | None = None
     conditions: tuple[str, ...] = ()
     channel: str | None = None
-
-
-class Hit(NamedTuple):
-    rule: Rule
-    evidence: tuple[Evidence, ...]
-
-
-class Ignored(NamedTuple):
-    rule_id: str
-    reason: Polarity
-    evidence: Evidence
-
-
-@dataclass(frozen=True)
-class Decision:
-    category: str
-    urgency: str
-    disposition: str
-    red_flags: tuple[str, ...]
-    decided_by: str  # the rule id, or "category.<code>" when no rule was more urgent than the default
-    hits: tuple[Hit, ...]
-    cue_category: str  # the category its cue words point to (the decisive rule may name another)
-    category_evidence: tuple[Evidence, ...]
-    ignored: tuple[Ignored, ...]
-    ruleset_version: str
-
-    def explanation(self, *, english: bool = False) -> list[dict]:
-        """Each rule that fired (most urgent first) with its trigger, the category's cues, then what was read
-        but set aside (negated, past, hypothetical)."""
-        items = [
-            {
-                "rule": hit.rule.id,
-                "urgency": hit.rule.urgency,
-                "disposition": hit.rule.disposition,
-                **({"red_flag": hit.rule.flag} if hit.rule.flag else {}),
-                "because": hit.rule.because_en if english else hit.rule.because,
-                "decisive": hit.rule.id == self.decided_by,
-                "evidence": [e.as_dict() for e in hit.evidence],
-            }
-            for hit in self.hits
-        ]
-        items.append(
-            {
-                "rule": f"category.{self.cue_category}",
-                "category": self.cue_category,
-                "decisive": self.decided_by == f"category.{self.cue_category}",
-                "evidence": [e.as_dict() for e in self.category_evidence],
-            }
-        )
-        items += [
-            {"rule": item.rule_id, "ignored": str(item.reason), "evidence": [item.evidence.as_dict()]}
-            for item in self.ignored
-        ]
-        return items
-
-    def as_dict(self) -> dict:
-        return {
-            "category": self.category,
-            "urgency": self.urgency,
-            "disposition": self.disposition,
-            "red_flags": list(self.red_flags),
-            "explanation": self.explanation(),
-        }
+    answers: tuple[tuple[str, bool], ...] = ()  # key questions answered: (question id, yes)
 
 
 @dataclass
@@ -124,6 +66,9 @@ class _Reading:
     ruleset: Ruleset
     cue_hits: dict[str, Evidence | None] = field(default_factory=dict)
     ignored: list[Ignored] = field(default_factory=list)
+    answered: dict[str, Evidence] = field(
+        default_factory=dict
+    )  # rule id → the "yes" that stands for its words
 
     def present_matches(
         self, pattern: GatedPattern, rule_id: str | None = None, limit: int = 1
@@ -166,6 +111,7 @@ def gather_facts(inp: TriageInput, ruleset: Ruleset) -> _Reading:
         for evidence in reading.present_matches(pattern):
             facts.temperature.append(Reading(value, evidence))
     _add_fields(facts, inp)
+    _add_answers(reading, inp)
     candidates = ruleset.group_index.candidates(facts.chars)
     for group, pattern in ruleset.group_patterns.items():
         if group not in candidates:
@@ -194,6 +140,14 @@ def _add_fields(facts: Facts, inp: TriageInput) -> None:
             readings.append(Reading(float(value), _field(name, value)))
     for condition in inp.conditions:
         facts.add_group(condition, _field("conditions", condition))
+
+
+def _add_answers(reading: _Reading, inp: TriageInput) -> None:
+    questions = reading.ruleset.questions
+    for question_id, yes in inp.answers:
+        question = questions.get(question_id)
+        if yes and question is not None:
+            reading.answered.setdefault(question.rule, Evidence("answer", question.ask, field=question_id))
 
 
 def _derive_groups(facts: Facts) -> None:
@@ -233,38 +187,84 @@ def _age_groups(age: float) -> list[str]:
     return groups
 
 
-def _fire(rule: Rule, reading: _Reading) -> Hit | None:
-    pattern = rule.pattern
-    required = pattern.required if pattern is not None else None
-    if required is not None and required.isdisjoint(reading.facts.chars):
-        return None  # the text lacks every character its words need: the cheapest way out, tried first
-    facts = reading.facts
-    evidence: list[Evidence] = []
+def _threshold(facts: Facts, name: str, limit: float | None, *, at_least: bool) -> Evidence | None | bool:
+    """The evidence for a reading at or above (or, ``at_least=False``, at or below) ``limit``; True when the
+    rule sets no such limit; None when it sets one that no reading meets."""
+    if limit is None:
+        return True
+    reading = facts.extreme(name, lowest=not at_least)
+    if reading is None or (reading.value < limit if at_least else reading.value > limit):
+        return None
+    return reading.evidence
+
+
+def _readings_hold(rule: Rule, facts: Facts, evidence: list[Evidence]) -> bool:
+    checks = (
+        ("temperature", rule.temperature_min, True),
+        ("spo2", rule.spo2_max, False),
+        ("heart_rate", rule.heart_rate_min, True),
+        ("heart_rate", rule.heart_rate_max, False),
+        ("resp_rate", rule.resp_rate_min, True),
+        ("glucose", rule.glucose_min, True),
+        ("glucose", rule.glucose_max, False),
+    )
+    for name, limit, at_least in checks:
+        found = _threshold(facts, name, limit, at_least=at_least)
+        if found is None:
+            return False
+        if found is not True:
+            evidence.append(found)
+    if rule.fever_days_gt is not None:
+        longest = facts.extreme("fever_days")
+        if longest is None or longest.value <= rule.fever_days_gt:
+            return False
+        evidence.append(longest.evidence)
+    if rule.bp_min is not None:
+        systolic = _threshold(facts, "bp_systolic", rule.bp_min[0], at_least=True)
+        diastolic = _threshold(facts, "bp_diastolic", rule.bp_min[1], at_least=True)
+        found = systolic or diastolic
+        if found is None:
+            return False
+        evidence.append(found)
+    return True
+
+
+def _subject_holds(rule: Rule, facts: Facts, evidence: list[Evidence]) -> bool:
     if rule.channels:
         if facts.channel not in rule.channels:
-            return None
+            return False
         evidence.append(_field("channel", facts.channel))
     if rule.groups_any:
         group = next((g for g in rule.groups_any if g in facts.groups), None)
         if group is None:
-            return None
+            return False
         evidence.append(facts.groups[group])
-    if rule.temperature_min is not None:
-        hottest = facts.extreme("temperature")
-        if hottest is None or hottest.value < rule.temperature_min:
-            return None
-        evidence.append(hottest.evidence)
-    if rule.spo2_max is not None:
-        lowest = facts.extreme("spo2")
-        if lowest is None or lowest.value > rule.spo2_max:
-            return None
-        evidence.append(lowest.evidence)
-    if rule.fever_days_gt is not None:
-        longest = facts.extreme("fever_days")
-        if longest is None or longest.value <= rule.fever_days_gt:
-            return None
-        evidence.append(longest.evidence)
-    if rule.preterm_only and any(r.value >= _TERM_WEEKS for r in facts.pregnancy_weeks):
+    if any(g in facts.groups for g in rule.groups_none):
+        return False
+    if rule.age_min is not None or rule.age_max is not None:
+        ages = [r for r in facts.age if _in_age(r.value, rule)]
+        if not ages:
+            return False
+        evidence.append(ages[0].evidence)
+    weeks = facts.pregnancy_weeks
+    if rule.preterm_only and any(r.value >= _TERM_WEEKS for r in weeks):
+        return False
+    return not (rule.term_only and any(r.value < _TERM_WEEKS for r in weeks))
+
+
+def _in_age(age: float, rule: Rule) -> bool:
+    return (rule.age_min is None or age >= rule.age_min) and (rule.age_max is None or age < rule.age_max)
+
+
+def _fire(rule: Rule, reading: _Reading) -> Hit | None:
+    pattern = rule.pattern
+    answer = reading.answered.get(rule.id)
+    required = pattern.required if pattern is not None else None
+    if required is not None and answer is None and required.isdisjoint(reading.facts.chars):
+        return None  # the text lacks every character its words need: the cheapest way out, tried first
+    facts = reading.facts
+    evidence: list[Evidence] = []
+    if not _subject_holds(rule, facts, evidence) or not _readings_hold(rule, facts, evidence):
         return None
     for cue in rule.needs:
         found = reading.cue(cue)
@@ -273,72 +273,108 @@ def _fire(rule: Rule, reading: _Reading) -> Hit | None:
         evidence.append(found)
     if pattern is not None:
         found = reading.present_matches(pattern, rule.id)
-        if not found:
+        if not found and answer is None:
             return None
-        evidence += found
+        evidence += found or [answer]
     return Hit(rule, tuple(dict.fromkeys(evidence)))
 
 
-def _score_categories(reading: _Reading) -> tuple[CategoryCues | None, tuple[Evidence, ...]]:
-    """The category whose cue words score highest. Topic words count whatever their polarity: "没有呼吸困难"
-    is still a medical question."""
+def _recognise(reading: _Reading) -> list[Hit]:
+    """A protocol's default for each protocol whose lay descriptions the message holds (of now)."""
+    ruleset = reading.ruleset
+    hits = {}
+    for code in ruleset.recognition_index.candidates(reading.facts.chars):
+        protocol = ruleset.protocols[code]
+        found = reading.present_matches(protocol.recognise)
+        if found:
+            hits[code] = Hit(protocol.default, tuple(found))
+    return [
+        hit for code, hit in hits.items() if not any(c in hits for c in ruleset.protocols[code].yields_to)
+    ]
+
+
+def score_categories(reading: _Reading) -> tuple[CategoryCues | None, tuple[Evidence, ...], bool]:
+    """The category whose cue words score highest, its evidence, and whether a strong cue counted. Topic words
+    count whatever their polarity: "没有呼吸困难" is still a medical question."""
     text, chars = reading.facts.text, reading.facts.chars
     scores: dict[int, int] = {}
+    strong: set[int] = set()
     for position, kind in reading.ruleset.category_index.candidates(chars):
         category = reading.ruleset.categories[position]
         found = len(getattr(category, kind).regex.findall(text))
         if found:
             weight = category.strong_weight if kind == "strong" else 1
             scores[position] = scores.get(position, 0) + weight * found
+            if kind == "strong":
+                strong.add(position)
     channel_category = reading.ruleset.channel_categories.get(reading.facts.channel or "")
-    best, best_score = None, 0
+    best, best_position, best_score = None, -1, 0
     for position, category in enumerate(reading.ruleset.categories):  # in file order: ties go to the first
         score = scores.get(position, 0)
         if score and category.code == channel_category:
             score += _CHANNEL_BONUS
         if score > best_score:
-            best, best_score = category, score
+            best, best_position, best_score = category, position, score
     if best is None:
-        return None, ()
+        return None, (), False
     matches = [m for p in (best.strong, best.cues) if p is not None for m in p.regex.finditer(text)]
-    return best, tuple(reading.facts.text_evidence(*m.span()) for m in matches[:_MAX_QUOTES])
+    evidence = tuple(reading.facts.text_evidence(*m.span()) for m in matches[:_MAX_QUOTES])
+    return best, evidence, best_position in strong
 
 
-def _category_by_code(ruleset: Ruleset, code: str) -> CategoryCues:
+def category_by_code(ruleset: Ruleset, code: str) -> CategoryCues:
     return next(c for c in ruleset.categories if c.code == code)
 
 
-def triage(inp: TriageInput, ruleset: Ruleset | None = None) -> Decision:
-    ruleset = ruleset or default_ruleset()
-    reading = gather_facts(inp, ruleset)
+def fire_rules(reading: _Reading) -> tuple[list[Hit], CategoryCues, tuple[Evidence, ...], bool]:
+    ruleset = reading.ruleset
     general = ruleset.general_rules
     candidates = sorted(ruleset.general_rule_index.candidates(reading.facts.chars))
+    if reading.answered:
+        answered = {pos for pos, rule in enumerate(general) if rule.id in reading.answered}
+        candidates = sorted(set(candidates) | answered)
     hits = [hit for position in candidates if (hit := _fire(general[position], reading))]
-    cue_category, category_evidence = _score_categories(reading)
+    hits += _recognise(reading)
+    cue_category, category_evidence, strong = score_categories(reading)
     if cue_category is None:
-        fallback = ruleset.channel_categories.get(inp.channel or "", "other")
-        cue_category = _category_by_code(ruleset, fallback)
+        fallback = ruleset.channel_categories.get(reading.facts.channel or "", "other")
+        cue_category = category_by_code(ruleset, fallback)
     hits += [
         hit
         for rule in ruleset.modifiers
         if cue_category.code in rule.categories and (hit := _fire(rule, reading))
     ]
+    fired = {hit.rule.id for hit in hits}
+    hits = [hit for hit in hits if not fired.intersection(hit.rule.unless)]
     hits.sort(key=lambda hit: (urgency_rank(hit.rule.urgency), hit.rule.order))
-    winner = (
-        hits[0].rule
-        if hits and urgency_rank(hits[0].rule.urgency) <= urgency_rank(cue_category.urgency)
-        else None
+    return hits, cue_category, category_evidence, strong
+
+
+def triage_by_rules(inp: TriageInput, ruleset: Ruleset | None = None) -> Decision:
+    """The rules' proposal, with the safe default: what the engine says without its learned safety net."""
+    ruleset = ruleset or default_ruleset()
+    reading = gather_facts(inp, ruleset)
+    hits, cue_category, category_evidence, strong = fire_rules(reading)
+    return settle(
+        reading,
+        hits,
+        cue_category,
+        category_evidence,
+        strong_category=strong,
+        answers=inp.answers,
     )
-    flags = {hit.rule.flag for hit in hits if hit.rule.flag}
-    return Decision(
-        category=(winner.category if winner and winner.category else cue_category.code),
-        urgency=winner.urgency if winner else cue_category.urgency,
-        disposition=winner.disposition if winner else cue_category.disposition,
-        red_flags=tuple(flag for flag in RED_FLAGS if flag in flags),
-        decided_by=winner.id if winner else f"category.{cue_category.code}",
-        hits=tuple(hits),
-        cue_category=cue_category.code,
-        category_evidence=category_evidence,
-        ignored=tuple(reading.ignored),
-        ruleset_version=ruleset.version,
-    )
+
+
+def triage(inp: TriageInput, ruleset: Ruleset | None = None, *, safety_net=None) -> Decision:
+    """The proposal. ``safety_net`` is the learned model that may raise it (``anxin.triage.safety_net``);
+    ``None`` uses the process's default (absent when disabled), ``False`` runs the rules alone."""
+    decision = triage_by_rules(inp, ruleset)
+    if safety_net is False:
+        return decision
+    if safety_net is None:
+        from anxin.triage.safety_net import default_safety_net  # numpy and the model load only when used
+
+        safety_net = default_safety_net()
+        if safety_net is None:
+            return decision
+    return safety_net.review(inp, decision)

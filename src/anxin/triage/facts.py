@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from anxin.triage.context import Polarity, polarity
+from anxin.triage.evidence import Evidence, Reading
 from anxin.triage.gate import required_sets
 from anxin.triage.numbers import NUMBER, add_more, parse_number
+from anxin.triage.vitals import VITAL_READERS
 
 N = NUMBER
 _TEMPERATURE_UNIT = r"(?:摄氏度|度|°c|℃|°)"
@@ -68,26 +69,6 @@ _VAGUE_COUNTS = {"好几": 4.0, "几": 3.0}  # "烧了好几天": more than thre
 _WEEK_UNITS = ("周", "个星期", "星期", "个礼拜", "礼拜")
 
 
-class Evidence(NamedTuple):  # a tuple: cheap to build, and one is built per match
-    """Where a fact came from: a span of the caller's text, or a structured field."""
-
-    source: str  # "text" or "field"
-    quote: str = ""
-    start: int | None = None
-    end: int | None = None
-    field: str | None = None
-
-    def as_dict(self) -> dict:
-        if self.source == "field":
-            return {"source": "field", "field": self.field, "value": self.quote}
-        return {"source": "text", "span": [self.start, self.end], "quote": self.quote}
-
-
-class Reading(NamedTuple):
-    value: float
-    evidence: Evidence
-
-
 @dataclass
 class Facts:
     text: str  # normalised, same length as the original
@@ -98,18 +79,26 @@ class Facts:
     age: list[Reading] = field(default_factory=list)
     pregnancy_weeks: list[Reading] = field(default_factory=list)
     fever_days: list[Reading] = field(default_factory=list)
+    bp_systolic: list[Reading] = field(default_factory=list)
+    bp_diastolic: list[Reading] = field(default_factory=list)
+    heart_rate: list[Reading] = field(default_factory=list)
+    resp_rate: list[Reading] = field(default_factory=list)
+    glucose: list[Reading] = field(default_factory=list)
     groups: dict[str, Evidence] = field(default_factory=dict)
     chars: frozenset[str] = frozenset()  # the characters of ``text``, for the gates
 
     def __post_init__(self) -> None:
         self.chars = frozenset(self.text)
 
-    def extreme(self, name: str) -> Reading | None:
-        """The reading that matters most: the highest temperature or days of fever, the lowest SpO2."""
+    def extreme(self, name: str, *, lowest: bool | None = None) -> Reading | None:
+        """The reading that matters most: the highest temperature or days of fever, the lowest SpO2 (or, with
+        ``lowest``, the end asked for)."""
         readings = getattr(self, name)
         if not readings:
             return None
-        return min(readings, key=_by_value) if name == "spo2" else max(readings, key=_by_value)
+        if lowest is None:
+            lowest = name == "spo2"
+        return min(readings, key=_by_value) if lowest else max(readings, key=_by_value)
 
     def text_evidence(self, start: int, end: int) -> Evidence:
         return Evidence("text", self.original[start:end], start, end, None)
@@ -267,4 +256,5 @@ def read_fever_days(facts: Facts) -> None:
             facts.fever_days.append(Reading(value, facts.text_evidence(match.start(), match.end())))
 
 
-READERS = (read_temperatures, read_spo2, read_ages, read_pregnancy, read_fever_days)
+READERS = (read_temperatures, read_spo2, read_ages, read_pregnancy, read_fever_days, *VITAL_READERS)
+__all__ = ["READERS", "Evidence", "Facts", "Reading"]

@@ -11,9 +11,10 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 
-from anxin.core.text import CONTROL_CHARACTERS
 from anxin.triage.codes import CHANNELS, CONDITIONS, FIELD_RANGES
 from anxin.triage.engine import TriageInput, triage
+from anxin.triage.ruleset import default_ruleset
+from anxin.triage.textcheck import CONTROL_CHARACTERS
 
 MAX_TEXT = 4000
 
@@ -68,6 +69,19 @@ def _conditions(record: dict) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _answers(record: dict) -> tuple[tuple[str, bool], ...]:
+    value = record.get("answers")
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or any(not isinstance(v, bool) for v in value.values()):
+        raise LineError("answers: must be an object of question id → true/false")
+    known = default_ruleset().questions
+    unknown = [q for q in value if q not in known]
+    if unknown:
+        raise LineError(f"answers: unknown questions {', '.join(unknown)}")
+    return tuple(value.items())
+
+
 def parse_record(record: object) -> TriageInput:
     if not isinstance(record, dict):
         raise LineError("line must be a JSON object")
@@ -82,6 +96,7 @@ def parse_record(record: object) -> TriageInput:
         pregnancy_weeks=_number(record, "pregnancy_weeks"),
         conditions=_conditions(record),
         channel=_choice(record, "channel", CHANNELS),
+        answers=_answers(record),
     )
 
 

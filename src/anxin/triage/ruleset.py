@@ -1,7 +1,9 @@
 """Load the rule files in ``rules/`` into compiled, checked objects.
 
-A rule names only known codes and known keys; anything else is a ``RulesetError`` naming the file and rule, so
-a reviewer's typo fails the tests instead of silently never firing.
+``rules/protocols/<code>.toml`` holds one chief-complaint protocol each (how callers describe it, its
+discriminators, its key questions); ``groups.toml`` the groups, cues and group thresholds; ``categories.toml``
+the request categories. A rule names only known codes and known keys; anything else is a ``RulesetError``
+naming the file and rule, so a reviewer's typo fails the tests instead of silently never firing.
 """
 
 from __future__ import annotations
@@ -13,18 +15,25 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
-from anxin.triage.codes import CATEGORIES, CHANNELS, DISPOSITIONS, GROUPS, RED_FLAGS, URGENCIES
+from anxin.triage.codes import CATEGORIES, CHANNELS, COMPLAINTS, DISPOSITIONS, GROUPS, RED_FLAGS, URGENCIES
 from anxin.triage.gate import GatedPattern, GateIndex
 
 RULES_DIR = Path(__file__).parent / "rules"
-RULE_FILES = ("red_flags.toml", "groups.toml", "categories.toml")
+PROTOCOL_FILES = tuple(f"protocols/{code}.toml" for code in COMPLAINTS)
+RULE_FILES = (*PROTOCOL_FILES, "groups.toml", "categories.toml")
 _RULE_KEYS = frozenset(
     {
         "id", "flag", "urgency", "disposition", "category", "because", "because_en", "source", "patterns",
-        "needs", "groups_any", "temperature_min", "spo2_max", "fever_days_gt", "channels", "categories",
-        "preterm_only",
+        "needs", "groups_any", "groups_none", "temperature_min", "spo2_max", "fever_days_gt", "channels",
+        "categories", "preterm_only", "term_only", "complaint", "minor", "age_min", "age_max", "bp_min",
+        "heart_rate_min", "heart_rate_max", "resp_rate_min", "glucose_max", "glucose_min", "unless",
     }
 )  # fmt: skip
+_PROTOCOL_KEYS = frozenset(
+    {"code", "label", "label_en", "category", "urgency", "disposition", "minor", "because", "because_en",
+     "source", "recognise", "yields_to"}
+)  # fmt: skip
+_QUESTION_KEYS = frozenset({"id", "ask", "ask_en", "rule"})
 
 
 class RulesetError(ValueError):
@@ -42,15 +51,55 @@ class Rule:
     order: int
     flag: str | None = None
     category: str | None = None
+    complaint: str | None = None  # the protocol the rule belongs to
+    minor: bool = False  # a positive judgement that the problem is minor (policy §3): P4 may stand
     pattern: GatedPattern | None = None
     needs: tuple[str, ...] = ()
     groups_any: tuple[str, ...] = ()
+    groups_none: tuple[str, ...] = ()
     temperature_min: float | None = None
     spo2_max: float | None = None
     fever_days_gt: float | None = None
+    age_min: float | None = None
+    age_max: float | None = None  # below this age (exclusive)
+    bp_min: tuple[float, float] | None = None  # systolic or diastolic at or above
+    heart_rate_min: float | None = None
+    heart_rate_max: float | None = None
+    resp_rate_min: float | None = None
+    glucose_max: float | None = None  # below this (exclusive), mmol/L
+    glucose_min: float | None = None
     channels: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()  # a modifier: applies only when the chosen category is one of these
     preterm_only: bool = False  # not when a pregnancy of 37 weeks or more is known
+    term_only: bool = False  # not when a pregnancy under 37 weeks is known
+    recognition: bool = False  # a protocol's default: fires when the protocol recognises the message
+    # Rules that, when they fire, say this one's words mean something milder ("咳嗽时胸口疼" under 40).
+    unless: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Question:
+    """A key question: a "yes" counts as the words of ``rule`` (its other conditions still apply)."""
+
+    id: str
+    ask: str
+    ask_en: str
+    rule: str
+    complaint: str
+
+
+@dataclass(frozen=True)
+class Protocol:
+    code: str
+    label: str
+    label_en: str
+    category: str
+    source: str
+    recognise: GatedPattern | None
+    default: Rule
+    questions: tuple[Question, ...]
+    # Protocols whose recognition makes this one's default moot (a headache in a cold is the cold's).
+    yields_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,15 +129,20 @@ class Ruleset:
     implied_temperatures: tuple[tuple[GatedPattern, float], ...]
     cues: dict[str, Cue]
     channel_categories: dict[str, str] = field(default_factory=dict)
+    protocols: dict[str, Protocol] = field(default_factory=dict)
 
     @cached_property
     def general_rules(self) -> tuple[Rule, ...]:
         """Rules tried on every message (whose words it may hold)."""
-        return tuple(rule for rule in self.rules if not rule.categories)
+        return tuple(rule for rule in self.rules if not rule.categories and not rule.recognition)
 
     @cached_property
     def general_rule_index(self) -> GateIndex:
         return GateIndex({position: rule.pattern for position, rule in enumerate(self.general_rules)})
+
+    @cached_property
+    def recognition_index(self) -> GateIndex:
+        return GateIndex({code: p.recognise for code, p in self.protocols.items() if p.recognise})
 
     @cached_property
     def group_index(self) -> GateIndex:
@@ -106,6 +160,21 @@ class Ruleset:
         """Rules tried only once the category is known (they name the categories they apply to)."""
         return tuple(rule for rule in self.rules if rule.categories)
 
+    @cached_property
+    def rules_by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.rules}
+
+    @cached_property
+    def questions(self) -> dict[str, Question]:
+        return {q.id: q for protocol in self.protocols.values() for q in protocol.questions}
+
+    @cached_property
+    def questions_by_rule(self) -> dict[str, tuple[Question, ...]]:
+        found: dict[str, list[Question]] = {}
+        for question in self.questions.values():
+            found.setdefault(question.rule, []).append(question)
+        return {rule_id: tuple(qs) for rule_id, qs in found.items()}
+
 
 def compile_patterns(patterns: list[str], where: str) -> GatedPattern | None:
     if not patterns:
@@ -122,7 +191,13 @@ def _known(value, allowed, what: str, where: str):
     return value
 
 
-def _rule(data: dict, order: int, where: str) -> Rule:
+def _number(data: dict, key: str) -> float | None:
+    value = data.get(key)
+    return None if value is None else float(value)
+
+
+def _rule(data: dict, order: int, where: str, protocol: Protocol | None = None) -> Rule:
+    """A rule; in a protocol's file it belongs to the protocol and takes its category (a P1: emergency)."""
     where = f"{where} rule {data.get('id', order)}"
     unknown = set(data) - _RULE_KEYS
     if unknown:
@@ -130,6 +205,13 @@ def _rule(data: dict, order: int, where: str) -> Rule:
     for key in ("id", "urgency", "disposition", "because", "because_en", "source"):
         if not data.get(key):
             raise RulesetError(f"{where}: missing {key}")
+    bp_min = data.get("bp_min")
+    if bp_min is not None and (not isinstance(bp_min, list) or len(bp_min) != 2):
+        raise RulesetError(f"{where}: bp_min is [systolic, diastolic]")
+    complaint = data.get("complaint", protocol.code if protocol else None)
+    category = data.get("category")
+    if category is None and protocol is not None:
+        category = "emergency" if data["urgency"] == "P1" else protocol.category
     return Rule(
         id=data["id"],
         urgency=_known(data["urgency"], URGENCIES, "urgency", where),
@@ -139,16 +221,29 @@ def _rule(data: dict, order: int, where: str) -> Rule:
         source=data["source"],
         order=order,
         flag=data.get("flag") and _known(data["flag"], RED_FLAGS, "red flag", where),
-        category=data.get("category") and _known(data["category"], CATEGORIES, "category", where),
+        category=category and _known(category, CATEGORIES, "category", where),
+        complaint=complaint and _known(complaint, COMPLAINTS, "complaint", where),
+        minor=bool(data.get("minor", False)),
         pattern=compile_patterns(data.get("patterns", []), where),
         needs=tuple(data.get("needs", ())),
         groups_any=tuple(_known(g, GROUPS, "group", where) for g in data.get("groups_any", ())),
-        temperature_min=data.get("temperature_min"),
-        spo2_max=data.get("spo2_max"),
-        fever_days_gt=data.get("fever_days_gt"),
+        groups_none=tuple(_known(g, GROUPS, "group", where) for g in data.get("groups_none", ())),
+        temperature_min=_number(data, "temperature_min"),
+        spo2_max=_number(data, "spo2_max"),
+        fever_days_gt=_number(data, "fever_days_gt"),
+        age_min=_number(data, "age_min"),
+        age_max=_number(data, "age_max"),
+        bp_min=tuple(float(v) for v in bp_min) if bp_min else None,
+        heart_rate_min=_number(data, "heart_rate_min"),
+        heart_rate_max=_number(data, "heart_rate_max"),
+        resp_rate_min=_number(data, "resp_rate_min"),
+        glucose_max=_number(data, "glucose_max"),
+        glucose_min=_number(data, "glucose_min"),
         channels=tuple(_known(c, CHANNELS, "channel", where) for c in data.get("channels", ())),
         categories=tuple(_known(c, CATEGORIES, "category", where) for c in data.get("categories", ())),
         preterm_only=bool(data.get("preterm_only", False)),
+        term_only=bool(data.get("term_only", False)),
+        unless=tuple(data.get("unless", ())),
     )
 
 
@@ -166,62 +261,137 @@ def _category(data: dict, where: str) -> CategoryCues:
     )
 
 
+def _protocol(data: dict, questions: list[dict], order: int, name: str) -> Protocol:
+    where = f"{name} protocol"
+    unknown = set(data) - _PROTOCOL_KEYS
+    if unknown:
+        raise RulesetError(f"{where}: unknown keys {sorted(unknown)}")
+    code = _known(data.get("code"), COMPLAINTS, "complaint", where)
+    if name != f"protocols/{code}.toml":
+        raise RulesetError(f"{where}: code {code!r} does not match the file name")
+    default = Rule(
+        id=f"{code}.recognised",
+        urgency=_known(data.get("urgency", "P3"), URGENCIES, "urgency", where),
+        disposition=_known(data.get("disposition", "doctor_callback"), DISPOSITIONS, "disposition", where),
+        because=data["because"],
+        because_en=data["because_en"],
+        source=data["source"],
+        order=order,
+        category=_known(data.get("category", "medical_consult"), CATEGORIES, "category", where),
+        complaint=code,
+        minor=bool(data.get("minor", False)),
+        recognition=True,
+    )
+    return Protocol(
+        code=code,
+        label=data["label"],
+        label_en=data["label_en"],
+        category=default.category or "medical_consult",
+        source=data["source"],
+        recognise=compile_patterns(data.get("recognise", []), where),
+        default=default,
+        questions=tuple(_question(q, code, name) for q in questions),
+        yields_to=tuple(_known(c, COMPLAINTS, "complaint", where) for c in data.get("yields_to", ())),
+    )
+
+
+def _question(data: dict, complaint: str, name: str) -> Question:
+    where = f"{name} question {data.get('id')}"
+    unknown = set(data) - _QUESTION_KEYS
+    if unknown:
+        raise RulesetError(f"{where}: unknown keys {sorted(unknown)}")
+    for key in _QUESTION_KEYS:
+        if not data.get(key):
+            raise RulesetError(f"{where}: missing {key}")
+    return Question(data["id"], data["ask"], data["ask_en"], data["rule"], complaint)
+
+
+@dataclass
+class _Parsed:
+    rules: list[Rule] = field(default_factory=list)
+    categories: list[CategoryCues] = field(default_factory=list)
+    groups: dict[str, GatedPattern] = field(default_factory=dict)
+    implied: list[tuple[GatedPattern, float]] = field(default_factory=list)
+    cues: dict[str, Cue] = field(default_factory=dict)
+    channels: dict[str, str] = field(default_factory=dict)
+    protocols: dict[str, Protocol] = field(default_factory=dict)
+    versions: list[str] = field(default_factory=list)
+
+    def add(self, name: str, data: dict) -> None:
+        self.versions.append(data.get("version", "?"))
+        protocol = None
+        if "protocol" in data:
+            protocol = _protocol(data["protocol"], data.get("question", []), len(self.rules), name)
+            self.protocols[protocol.code] = protocol
+            self.rules.append(protocol.default)
+        for entry in data.get("rule", []):
+            self.rules.append(_rule(entry, len(self.rules), name, protocol))
+        self.categories += [_category(entry, name) for entry in data.get("category", [])]
+        for group, entry in data.get("groups", {}).items():
+            self.groups[_known(group, GROUPS, "group", name)] = compile_patterns(
+                entry["patterns"], f"{name} {group}"
+            )
+        for entry in data.get("implied_temperature", []):
+            pattern = compile_patterns(entry["patterns"], f"{name} implied")
+            self.implied.append((pattern, float(entry["value"])))
+        for cue, entry in data.get("cues", {}).items():
+            pattern = compile_patterns(entry["patterns"], f"{name} cue {cue}")
+            self.cues[cue] = Cue(pattern, entry.get("or_temperature_min"))
+        for channel, entry in data.get("channels", {}).items():
+            category = _known(entry["category"], CATEGORIES, "category", name)
+            self.channels[_known(channel, CHANNELS, "channel", name)] = category
+
+
 def parse_ruleset(documents: dict[str, str]) -> Ruleset:
     """``documents`` maps file name → TOML text, in the order rules are tried."""
-    rules: list[Rule] = []
-    categories: list[CategoryCues] = []
-    groups: dict[str, GatedPattern] = {}
-    implied: list[tuple[GatedPattern, float]] = []
-    cues: dict[str, Cue] = {}
-    channels: dict[str, str] = {}
-    versions = []
+    parsed = _Parsed()
     for name, text in documents.items():
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise RulesetError(f"{name}: {error}") from error
-        versions.append(data.get("version", "?"))
-        for entry in data.get("rule", []):
-            rules.append(_rule(entry, len(rules), name))
-        categories += [_category(entry, name) for entry in data.get("category", [])]
-        for group, entry in data.get("groups", {}).items():
-            groups[_known(group, GROUPS, "group", name)] = compile_patterns(
-                entry["patterns"], f"{name} {group}"
-            )
-        for entry in data.get("implied_temperature", []):
-            implied.append((compile_patterns(entry["patterns"], f"{name} implied"), float(entry["value"])))
-        for cue, entry in data.get("cues", {}).items():
-            cues[cue] = Cue(
-                compile_patterns(entry["patterns"], f"{name} cue {cue}"), entry.get("or_temperature_min")
-            )
-        for channel, entry in data.get("channels", {}).items():
-            channels[_known(channel, CHANNELS, "channel", name)] = _known(
-                entry["category"], CATEGORIES, "category", name
-            )
-    _check_references(rules, cues)
+        parsed.add(name, data)
+    _check_references(parsed)
     digest = hashlib.sha256("".join(documents.values()).encode()).hexdigest()[:8]
     return Ruleset(
-        version=f"{max(versions)}+{digest}",
-        rules=tuple(rules),
-        categories=tuple(categories),
-        group_patterns=groups,
-        implied_temperatures=tuple(implied),
-        cues=cues,
-        channel_categories=channels,
+        version=f"{max(parsed.versions)}+{digest}",
+        rules=tuple(parsed.rules),
+        categories=tuple(parsed.categories),
+        group_patterns=parsed.groups,
+        implied_temperatures=tuple(parsed.implied),
+        cues=parsed.cues,
+        channel_categories=parsed.channels,
+        protocols=parsed.protocols,
     )
 
 
-def _check_references(rules: list[Rule], cues: dict[str, Cue]) -> None:
+def _check_references(parsed: _Parsed) -> None:
     seen: set[str] = set()
-    for rule in rules:
+    for rule in parsed.rules:
         if rule.id in seen:
             raise RulesetError(f"rule {rule.id}: id used twice")
         seen.add(rule.id)
         for cue in rule.needs:
-            if cue not in cues:
+            if cue not in parsed.cues:
                 raise RulesetError(f"rule {rule.id}: needs unknown cue {cue!r}")
+    for rule in parsed.rules:
+        for other in rule.unless:
+            if other not in seen:
+                raise RulesetError(f"rule {rule.id}: unless names unknown rule {other!r}")
+    asked: set[str] = set()
+    for protocol in parsed.protocols.values():
+        for question in protocol.questions:
+            if question.id in asked:
+                raise RulesetError(f"question {question.id}: id used twice")
+            asked.add(question.id)
+            if question.rule not in seen:
+                raise RulesetError(f"question {question.id}: unknown rule {question.rule!r}")
+
+
+def read_documents() -> dict[str, str]:
+    return {name: (RULES_DIR / name).read_text(encoding="utf-8") for name in RULE_FILES}
 
 
 @cache
 def default_ruleset() -> Ruleset:
-    return parse_ruleset({name: (RULES_DIR / name).read_text(encoding="utf-8") for name in RULE_FILES})
+    return parse_ruleset(read_documents())

@@ -15,7 +15,7 @@ from anxin.core.masking import mask_phone
 from anxin.hotline.models import Case, Category, Channel, Disposition, Urgency
 from anxin.hotline.services import FIRST_CONTACT_NOTE
 from anxin.hotline.sla import sla_state
-from anxin.hotline.triage_display import RED_FLAG_LABELS, rule_because
+from anxin.hotline.triage_display import RED_FLAG_LABELS, complaint_label, rule_because
 
 register = template.Library()
 
@@ -148,6 +148,12 @@ def code_label(code: str, kind: str) -> str:
 @register.filter
 def red_flag_label(code: str) -> str:
     return str(RED_FLAG_LABELS.get(code, code))
+
+
+@register.filter(name="complaint_label")
+def complaint_label_filter(code: str) -> str:
+    """A chief-complaint protocol's name in the active language ("非健康诉求" for none)."""
+    return complaint_label(code)
 
 
 @register.filter(name="rule_because")

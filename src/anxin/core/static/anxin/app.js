@@ -76,6 +76,22 @@
       setField(form, "urgency", data.urgency);
       setField(form, "disposition", data.disposition);
     }
+    if (data.fill === "answer") {
+      // One hidden input per question in the intake form; a change event lets the triage panel ask again.
+      var box = document.getElementById("triage-answers");
+      if (!box) return;
+      var value = data.question + ":" + data.answer;
+      var input = box.querySelector('input[data-question="' + data.question + '"]');
+      if (!input) {
+        input = document.createElement("input");
+        input.type = "hidden";
+        input.name = "answer";
+        input.dataset.question = data.question;
+        box.appendChild(input);
+      }
+      input.value = value;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
     if (data.fill === "clear-subject") {
       setField(form, "subject_resident", "");
       setField(form, "subject_resident_label", "");
