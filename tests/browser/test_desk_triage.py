@@ -86,3 +86,36 @@ def test_the_agent_sees_the_proposal_overrides_it_with_a_reason_and_the_clinicia
     finally:
         agent.close()
         doctor.close()
+
+
+def test_the_desk_asks_the_next_question_and_a_yes_raises_the_proposal(
+    transactional_db, live_server, world, browser: Browser
+):
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    try:
+        desk = context.new_page()
+        log_in(desk, base, "agent")
+        panel = desk.locator("#triage-panel")
+        desk.get_by_label("来电内容").press_sequentially("我爸在厕所摔了一跤，腿有点疼", delay=15)
+        expect(panel.locator("#proposal-complaint")).to_have_text("跌倒")
+        question = panel.locator(".key-questions li", has_text="摔到头了吗")
+        expect(question).to_contain_text("答“是”则至少 P1")
+        expect(panel.locator("#proposal-urgency")).not_to_have_text("P1 危急")
+
+        # "No" is recorded and the question is not asked again; the proposal stays.
+        panel.locator(".key-questions li", has_text="高处").get_by_role("button", name="否").click()
+        expect(panel.locator(".key-questions li.answered", has_text="高处")).to_contain_text("已答：否")
+
+        # "Yes" to the head injury counts as the caller's words: P1, and the answer is the evidence.
+        question.get_by_role("button", name="是").click()
+        expect(panel.locator("#proposal-urgency")).to_have_text("P1 危急")
+        expect(panel).to_contain_text("颅脑损伤征象")
+        panel.get_by_role("button", name="采纳建议").click()
+        desk.get_by_role("button", name="登记工单").click()
+        desk.wait_for_url(re.compile(r"/desk/cases/\d+/$"))
+        case = Case.objects.get()
+        assert (case.urgency, case.complaint) == ("P1", "falls")
+        assert case.triage["fields"]["answers"] == {"falls.height": False, "falls.head": True}
+    finally:
+        context.close()

@@ -21,7 +21,7 @@ def complaints_of(decision: Decision) -> list[str]:
     """The protocols the message is about, the decisive one first."""
     found = [decision.complaint] if decision.complaint else []
     found += [hit.rule.complaint for hit in decision.hits if hit.rule.complaint]
-    found += [step.detail["complaint"] for step in decision.raised if step.detail.get("complaint")]
+    found += [step.detail["reads_like"] for step in decision.raised if step.detail.get("reads_like")]
     return list(dict.fromkeys(found))
 
 
