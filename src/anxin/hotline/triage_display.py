@@ -78,6 +78,7 @@ IGNORED_LABELS = {
     "negated": gettext_lazy("否定"),
     "history": gettext_lazy("既往"),
     "hypothetical": gettext_lazy("假设"),
+    "figurative": gettext_lazy("比喻"),
 }
 SEX_LABELS = {"M": gettext_lazy("男"), "F": gettext_lazy("女")}
 CODE_LABELS = {

@@ -1,8 +1,8 @@
 """Is a matched symptom said of now, or denied, past, or only feared?
 
 A caller's sentence is cut into clauses at punctuation and at 但/可是/不过; a cue is read inside its clause only.
-"没有呼吸困难", "不喘" deny it; "上次抽搐是三年前" puts it in the past; "万一抽搐怎么办" only fears it. Anything
-else counts: when unsure, the cue stands, because missing an emergency costs more than a false alarm.
+"没有呼吸困难", "不喘" deny it; "上次抽搐是三年前" puts it in the past; "万一抽搐怎么办" only fears it;
+"气得我要中风了" is a figure of speech. Anything else counts: when unsure, the cue stands, because missing an emergency costs more than a false alarm.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ class Polarity(StrEnum):
     NEGATED = "negated"
     HISTORY = "history"
     HYPOTHETICAL = "hypothetical"
+    FIGURATIVE = "figurative"
 
 
 _CLAUSE_BREAK = re.compile(
@@ -44,6 +45,11 @@ _HYPOTHETICAL = re.compile(
 )
 
 
+# "气得我要中风了", "压力大得喘不过气": a feeling said through a symptom, right before the cue.
+_FIGURATIVE_BEFORE = re.compile(
+    r"(?:压力(?:太|很|特别|好)?大|累|气|烦|愁|忙|吓|急|憋屈|郁闷|心累|熬)(?:得|的)(?:我|人|都|快|要|直)*$"
+)
+
 # "胸口不疼": a pattern with a gap can swallow the denial; a negation just before its last character denies it.
 _NEGATION_INSIDE = re.compile(r"(?:不|没有|没|无)(?:怎么|太|很|是很|再)?[疼痛紫青乌]$")
 
@@ -63,6 +69,8 @@ def polarity(text: str, start: int, end: int) -> Polarity:
     after = text[end:clause_end]
     if _HYPOTHETICAL.search(before):
         return Polarity.HYPOTHETICAL
+    if _FIGURATIVE_BEFORE.search(before):
+        return Polarity.FIGURATIVE
     inside = text[start:end]
     if _NEGATION_INSIDE.search(inside):
         return Polarity.NEGATED

@@ -345,7 +345,14 @@ def fire_rules(reading: _Reading) -> tuple[list[Hit], CategoryCues, tuple[Eviden
         if cue_category.code in rule.categories and (hit := _fire(rule, reading))
     ]
     fired = {hit.rule.id for hit in hits}
-    hits = [hit for hit in hits if not fired.intersection(hit.rule.unless)]
+    minor = {hit.rule.complaint for hit in hits if hit.rule.minor and not hit.rule.recognition}
+    hits = [
+        hit
+        for hit in hits
+        if not fired.intersection(hit.rule.unless)
+        # a protocol's own rule that judged it minor says more than the protocol's mere recognition
+        and not (hit.rule.recognition and hit.rule.complaint in minor)
+    ]
     hits.sort(key=lambda hit: (urgency_rank(hit.rule.urgency), hit.rule.order))
     return hits, cue_category, category_evidence, strong
 

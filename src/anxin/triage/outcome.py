@@ -51,10 +51,14 @@ def settle(
     strong_category: bool,
     answers: tuple[tuple[str, bool], ...] = (),
 ) -> Decision:
-    top = hits[0].rule if hits else None
-    winner = top if top and _beats(top, cue_category) else None
     health = health_evidence(reading, hits)
     minor = any(hit.rule.minor for hit in hits)
+    if health is not None and cue_category.code in NON_MEDICAL_CATEGORIES and not strong_category:
+        # A meal or a car said in passing does not make a message about a symptom a supply request.
+        cue_category = next(c for c in reading.ruleset.categories if c.code == "medical_consult")
+        category_evidence = ()
+    top = hits[0].rule if hits else None
+    winner = top if top and _beats(top, cue_category) else None
     complaint = next((hit.rule.complaint for hit in hits if hit.rule.complaint), None)
     if complaint is None and health is not None:
         complaint = "sick_person"
@@ -64,8 +68,6 @@ def settle(
     decided_by = winner.id if winner else f"category.{cue_category.code}"
     raised: tuple[Raise, ...] = ()
     if health is not None and not minor:
-        if winner is None and category in NON_MEDICAL_CATEGORIES and not strong_category:
-            category = "medical_consult"  # a meal or a car said in passing does not make it a supply request
         if urgency == "P4" or disposition in NON_MEDICAL_DISPOSITIONS:
             recognised = any(hit.rule.complaint for hit in hits)
             because, because_en = _NOT_MINOR if recognised else _UNRECOGNISED

@@ -19,7 +19,17 @@ from anxin.triage.codes import CATEGORIES, CHANNELS, COMPLAINTS, DISPOSITIONS, G
 from anxin.triage.gate import GatedPattern, GateIndex
 
 RULES_DIR = Path(__file__).parent / "rules"
-PROTOCOL_FILES = tuple(f"protocols/{code}.toml" for code in COMPLAINTS)
+# The order rules are tried in, which breaks ties between equally urgent rules: the specific protocols first,
+# the ones named after a sign that many complaints share (breathing, consciousness, bleeding) after them,
+# then the catch-all and the mental-health protocol (whose imminent risk stays psych_support).
+PROTOCOL_ORDER = (
+    "arrest", "choking", "drowning", "electrocution", "poisoning", "inhalation", "allergy", "pregnancy",
+    "newborn", "burns", "falls", "trauma", "assault", "animal_bite", "diabetic", "heat_cold", "eye", "stroke",
+    "chest_pain", "heart", "convulsions", "headache", "fever", "vomiting_diarrhoea", "abdominal_pain",
+    "back_pain", "chronic_disease", "breathing", "unconscious", "haemorrhage", "sick_person", "mental_health",
+)  # fmt: skip
+assert sorted(PROTOCOL_ORDER) == sorted(COMPLAINTS), "every protocol has its place in the order"
+PROTOCOL_FILES = tuple(f"protocols/{code}.toml" for code in PROTOCOL_ORDER)
 RULE_FILES = (*PROTOCOL_FILES, "groups.toml", "categories.toml")
 _RULE_KEYS = frozenset(
     {

@@ -170,7 +170,9 @@ def choose_thresholds(cases: list[Case], decisions, opinions) -> Thresholds:
     """P1: the lowest threshold that keeps the net's own P1 raises within P1_BUDGET of the cases below P1.
     P2 and health: the thresholds with the lowest cost, an under-triaged case costing three over-triaged."""
     below_p1 = [
-        o.p1 for c, d, o in zip(cases, decisions, opinions, strict=True) if c.urgency != "P1" and d.urgency != "P1"
+        o.p1
+        for c, d, o in zip(cases, decisions, opinions, strict=True)
+        if c.urgency != "P1" and d.urgency != "P1"
     ]
     allowed = int(P1_BUDGET * sum(1 for c in cases if c.urgency != "P1"))
     p1 = sorted(below_p1, reverse=True)[allowed] + 1e-6 if len(below_p1) > allowed else 0.5
@@ -181,8 +183,12 @@ def choose_thresholds(cases: list[Case], decisions, opinions) -> Thresholds:
         for health in grid:
             t = Thresholds(p1=p1, p2=p2, health=health)
             urgencies = combined(decisions, opinions, t)
-            under = sum(1 for c, u in zip(cases, urgencies, strict=True) if urgency_rank(u) > urgency_rank(c.urgency))
-            over = sum(1 for c, u in zip(cases, urgencies, strict=True) if urgency_rank(u) < urgency_rank(c.urgency))
+            under = sum(
+                1 for c, u in zip(cases, urgencies, strict=True) if urgency_rank(u) > urgency_rank(c.urgency)
+            )
+            over = sum(
+                1 for c, u in zip(cases, urgencies, strict=True) if urgency_rank(u) < urgency_rank(c.urgency)
+            )
             cost = 3 * under + over
             if best is None or cost < best[0]:
                 best = (cost, t)
@@ -212,7 +218,9 @@ def train(paths: list[Path]) -> tuple[dict, dict]:
 
 def write(weights: dict, meta: dict) -> None:
     MODEL_DIR.mkdir(exist_ok=True)
-    np.savez_compressed(WEIGHTS, **{k: (v.astype(np.float16) if k.startswith("w_") else v) for k, v in weights.items()})
+    np.savez_compressed(
+        WEIGHTS, **{k: (v.astype(np.float16) if k.startswith("w_") else v) for k, v in weights.items()}
+    )
     META.write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
@@ -224,16 +232,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         shipped = json.loads(META.read_text(encoding="utf-8")) if META.exists() else {}
         if shipped.get("data") != digest(paths):
-            print("the shipped safety net was not trained on the current labelled cases; retrain it", file=sys.stderr)
+            print(
+                "the shipped safety net was not trained on the current labelled cases; retrain it",
+                file=sys.stderr,
+            )
             return 1
         return 0
     weights, meta = train(paths)
     write(weights, meta)
-    print(json.dumps({k: meta[k] for k in ("cases", "vocabulary", "thresholds", "cross_validated")}, indent=1))
+    print(
+        json.dumps({k: meta[k] for k in ("cases", "vocabulary", "thresholds", "cross_validated")}, indent=1)
+    )
     return 0
 
 
 if __name__ == "__main__":
     sys.exit(main())
-
-

@@ -1,0 +1,149 @@
+"""Each protocol's discriminators (docs/triage-policy.md §4), one table: the words, the fields, and what the
+rules alone must propose (urgency, a red flag that must be among the flags, the complaint)."""
+
+import pytest
+
+from anxin.triage import TriageInput
+from anxin.triage.engine import triage_by_rules
+
+CASES = [
+    # stroke (§4.27)
+    ("我妈吃饭的时候突然嘴歪了，筷子也拿不住", {}, "P1", "stroke_signs", "stroke"),
+    ("老爷子看电视看着看着，右边胳膊抬不起来了，说话也大舌头", {}, "P1", "stroke_signs", "stroke"),
+    ("我爸突然说不出话，半边身子麻", {}, "P1", "stroke_signs", "stroke"),
+    ("刚才嘴歪了几分钟就好了，现在说话正常", {}, "P2", None, "stroke"),
+    ("我爸中风后遗症，想问康复训练怎么做", {}, "P3", None, "stroke"),
+    # chest pain (§4.10)
+    ("胸口像压了块大石头，出冷汗", {}, "P1", "chest_pain", "chest_pain"),
+    ("一咳嗽胸口就疼，别的还好", {"age": 25}, "P2", None, "chest_pain"),
+    ("一咳嗽胸口就疼", {"age": 70}, "P1", "chest_pain", "chest_pain"),
+    # heart (§4.19)
+    ("心慌得厉害，要晕倒了", {}, "P1", None, "heart"),
+    ("心跳一百三，一直心慌到现在", {}, "P2", None, "heart"),
+    ("血压180/115，头有点胀", {}, "P2", None, "heart"),
+    # arrest (§4.9)
+    ("人倒在地上没反应，好像没呼吸了", {}, "P1", "cardiac_arrest", "arrest"),
+    # unconscious (§4.29)
+    ("奶奶叫不醒了", {}, "P1", "altered_consciousness", "unconscious"),
+    ("我抽血的时候晕了一下，现在醒了没事了", {"age": 30}, "P3", None, "unconscious"),
+    ("我妈晕倒了一下，现在醒过来了，说话正常", {"age": 72}, "P2", None, "unconscious"),
+    # breathing (§4.6)
+    ("我爸喘不上气，坐着都喘", {}, "P1", "dyspnea", "breathing"),
+    ("孩子肋骨那里一吸一吸往里凹", {}, "P1", "dyspnea", "breathing"),
+    ("呼吸一分钟三十多次", {"age": 50}, "P1", "dyspnea", "breathing"),
+    ("嘴唇发紫", {}, "P1", "cyanosis", "breathing"),
+    ("最近有点胸闷，别的没什么", {"age": 35}, "P3", None, "breathing"),
+    # allergy (§4.2)
+    ("吃了虾以后喉咙发紧，声音都变了", {}, "P1", "anaphylaxis", "allergy"),
+    ("吃了新药以后嘴唇肿起来了", {}, "P2", None, "allergy"),
+    ("胳膊上起了一片小疹子，痒", {}, "P3", None, "allergy"),
+    # choking (§4.11)
+    ("孩子吃果冻卡住了，脸都紫了说不出话", {}, "P1", "choking", "choking"),
+    ("吃鱼卡了根鱼刺，能喘气", {}, "P2", None, "choking"),
+    # falls (§4.17)
+    ("我爸摔了一跤，后脑勺着地，刚才吐了两次", {}, "P1", "head_injury", "falls"),
+    ("奶奶摔倒了起不来", {}, "P1", "severe_trauma", "falls"),
+    ("从梯子上摔下来了", {}, "P1", "severe_trauma", "falls"),
+    ("摔了一下擦破点皮，没什么大事", {"age": 30}, "P4", None, "falls"),
+    # trauma (§4.28)
+    ("被电动车撞了，腿流血", {}, "P1", "severe_trauma", "trauma"),
+    ("切菜把手指划了个小口子，血已经止住了", {"age": 30}, "P4", None, "trauma"),
+    ("脚崴了，肿得像馒头，不敢着地", {}, "P2", None, "trauma"),
+    # haemorrhage (§4.21)
+    ("伤口的血一直往外冒，按不住", {}, "P1", "major_bleeding", "haemorrhage"),
+    ("吐了好多咖啡色的东西", {}, "P1", "major_bleeding", "haemorrhage"),
+    ("流鼻血半个小时了还止不住", {}, "P2", None, "haemorrhage"),
+    ("痰里有点血丝", {}, "P3", None, "haemorrhage"),
+    # burns (§4.7)
+    ("开水烫到孩子脸了", {}, "P1", "severe_burn", "burns"),
+    ("手背被热油烫了，起了好几个水泡", {"age": 40}, "P2", None, "burns"),
+    ("被开水烫了一下，手指发红，没起泡", {"age": 30}, "P4", None, "burns"),
+    # electrocution, drowning (§4.15, §4.14)
+    ("修灯的时候触电了，人昏过去了", {}, "P1", "electrocution", "electrocution"),
+    ("孩子掉进池塘里了，刚捞上来", {}, "P1", "drowning", "drowning"),
+    # assault (§4.4)
+    ("我老公拿着菜刀说要砍死我", {}, "P1", "violence", "assault"),
+    ("昨天被人打了，脸上青了一块", {}, "P2", None, "assault"),
+    # animal bite (§4.3)
+    ("被蛇咬了一口", {}, "P1", None, "animal_bite"),
+    ("被邻居家的狗咬了，破皮出血了", {}, "P2", None, "animal_bite"),
+    ("被蚊子咬了个包，痒", {}, "P4", None, "animal_bite"),
+    # eye (§4.16)
+    ("眼睛突然看不见了", {}, "P1", "stroke_signs", "eye"),
+    ("84消毒液溅进眼睛里了", {}, "P2", None, "eye"),
+    # pregnancy (§4.23)
+    ("怀孕32周，下面突然流了好多血", {}, "P1", "obstetric_emergency", "pregnancy"),
+    ("孕34周，感觉流水了，裤子湿了", {}, "P1", "obstetric_emergency", "pregnancy"),
+    ("孕39周，破水了，没见红", {}, "P2", "pregnancy_warning", "pregnancy"),
+    ("怀孕30周，今天宝宝好像不怎么动", {}, "P2", "pregnancy_warning", "pregnancy"),
+    ("孕38周，见红了一点点", {}, "P3", None, "pregnancy"),
+    # newborn (§4.24)
+    ("宝宝出生十天，呼吸一停一停的，嘴唇发紫", {}, "P1", "newborn_danger", "newborn"),
+    ("出生二十天的宝宝，吃奶比平时少了一半", {}, "P2", None, "newborn"),
+    # fever (§4.30)
+    ("阳了，发烧38度5，吃什么药", {}, "P4", None, "fever"),
+    ("发烧，脖子发硬，身上有按压不褪色的出血点", {}, "P1", "meningitis_signs", "fever"),
+    ("宝宝两个月，发烧38度", {}, "P2", "infant_fever", "fever"),
+    ("发烧三十八度，已经五天了", {"age": 30}, "P3", None, "fever"),
+    # vomiting and diarrhoea (§4.31)
+    ("孩子上吐下泻一天没尿", {}, "P2", "severe_dehydration", "vomiting_diarrhoea"),
+    ("拉了两三次肚子，能喝水", {"age": 30}, "P4", None, "vomiting_diarrhoea"),
+    ("一岁的宝宝拉肚子好几次", {}, "P3", None, "vomiting_diarrhoea"),
+    # convulsions (§4.12)
+    ("孩子发烧抽起来了，翻白眼", {}, "P1", "convulsion", "convulsions"),
+    # diabetic (§4.13)
+    ("我爸有糖尿病，刚才说话颠三倒四，叫他也迷迷糊糊", {}, "P1", "hypoglycaemia", "diabetic"),
+    ("血糖2.8，出冷汗手抖，人是清醒的", {}, "P2", None, "diabetic"),
+    ("血糖二十多", {}, "P2", None, "diabetic"),
+    # chronic disease (§4.32)
+    ("我爸尿毒症，小区封了去不了透析", {}, "P2", "dialysis_missed", "chronic_disease"),
+    # poisoning (§4.22)
+    ("孙子把奶奶的降压药当糖吃了几片，现在看着没事", {}, "P1", "poisoning", "poisoning"),
+    ("喝了农药", {}, "P1", "poisoning", "poisoning"),
+    ("不小心把早上的药吃了两遍", {"age": 50}, "P2", None, "poisoning"),
+    # inhalation (§4.8)
+    ("屋里烧蜂窝煤取暖，早上一家人都头疼想吐", {}, "P1", "co_poisoning", "inhalation"),
+    ("厨房一股煤气味，没人不舒服", {}, "P2", None, "inhalation"),
+    # heat and cold (§4.20)
+    ("工地上中暑了，人迷迷糊糊叫不应", {}, "P1", "heat_stroke", "heat_cold"),
+    ("老人在雪地里冻了一晚上，现在叫不醒", {}, "P1", "hypothermia", "heat_cold"),
+    # headache (§4.18)
+    ("突然一下子头疼得像炸开一样，从来没这么疼过", {}, "P1", "stroke_signs", "headache"),
+    ("头疼得厉害还一直吐", {}, "P2", None, "headache"),
+    # abdominal and back pain (§4.1, §4.5)
+    ("肚子疼得直不起腰，一个多小时了", {}, "P2", None, "abdominal_pain"),
+    ("肚子疼，冒冷汗，脸色煞白", {}, "P1", None, "abdominal_pain"),
+    ("腰疼，腿发麻没劲", {}, "P2", None, "back_pain"),
+    ("腰疼好几天了", {}, "P3", None, "back_pain"),
+    # mental health (§4.25)
+    ("我现在站在江边，不想活了", {}, "P1", "suicidal_ideation", "mental_health"),
+    ("最近在网上查怎么自杀不痛苦", {}, "P1", "suicidal_ideation", "mental_health"),
+    ("活着没意思，天天想死", {}, "P2", "suicidal_ideation", "mental_health"),
+    ("最近很焦虑，睡不着", {}, "P3", None, "mental_health"),
+    # sick person (§4.26)
+    ("我奶奶九十多了，两天没怎么吃东西", {}, "P2", None, "sick_person"),
+    ("最近老是头晕，没胃口", {"age": 40}, "P3", None, "sick_person"),
+]
+
+
+@pytest.mark.parametrize(("text", "fields", "urgency", "flag", "complaint"), CASES)
+def test_each_protocol_discriminator(text, fields, urgency, flag, complaint):
+    decision = triage_by_rules(TriageInput(text, **fields))
+    assert decision.urgency == urgency, decision.decided_by
+    assert flag is None or flag in decision.red_flags
+    assert decision.complaint == complaint
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "气得我要中风了",
+        "压力大得喘不过气来",
+        "累得要死",
+        "新闻上说有人一氧化碳中毒",
+        "万一孩子抽搐怎么办",
+        "以前得过心梗，现在挺好",
+    ],
+)
+def test_figurative_reported_feared_and_past_signs_are_not_p1(text):
+    assert triage_by_rules(TriageInput(text)).urgency != "P1"
