@@ -67,15 +67,12 @@ def settle(
     disposition = winner.disposition if winner else cue_category.disposition
     decided_by = winner.id if winner else f"category.{cue_category.code}"
     raised: tuple[Raise, ...] = ()
-    if health is not None and not minor:
-        if urgency == "P4" or disposition in NON_MEDICAL_DISPOSITIONS:
-            recognised = any(hit.rule.complaint for hit in hits)
-            because, because_en = _NOT_MINOR if recognised else _UNRECOGNISED
-            evidence = (health,) if health is not True else ()
-            raised = (Raise(SAFE_DEFAULT, SAFE_URGENCY, SAFE_DISPOSITION, because, because_en, evidence),)
-            urgency, disposition, decided_by = SAFE_URGENCY, SAFE_DISPOSITION, SAFE_DEFAULT
-            if category not in HEALTH_CATEGORIES:
-                category = "medical_consult"
+    closed = urgency == "P4" or disposition in NON_MEDICAL_DISPOSITIONS
+    if health is not None and not minor and closed:
+        raised = (_safe_default(hits, health),)
+        urgency, disposition, decided_by = SAFE_URGENCY, SAFE_DISPOSITION, SAFE_DEFAULT
+        if category not in HEALTH_CATEGORIES:
+            category = "medical_consult"
     flags = {hit.rule.flag for hit in hits if hit.rule.flag}
     return Decision(
         category=category,
@@ -94,6 +91,13 @@ def settle(
         minor=minor,
         answers=answers,
     )
+
+
+def _safe_default(hits: list[Hit], health) -> Raise:
+    recognised = any(hit.rule.complaint for hit in hits)
+    because, because_en = _NOT_MINOR if recognised else _UNRECOGNISED
+    evidence = (health,) if health is not True else ()
+    return Raise(SAFE_DEFAULT, SAFE_URGENCY, SAFE_DISPOSITION, because, because_en, evidence)
 
 
 def _beats(rule, cue_category: CategoryCues) -> bool:
