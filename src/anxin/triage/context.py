@@ -35,13 +35,13 @@ _NEGATION_AFTER = re.compile(r"^(?:倒是|倒|也|都|是|的情况)?(?:没有|�
 _COMPARISON = re.compile(r"比(以前|之前|上次|原来|平时|昨天)")
 _HISTORY_AFTER = re.compile(r"([0-9一二两三四五六七八九十几]+|好几|很多)(年|个月)(前|以前)|小时候|年轻时")
 _HISTORY = re.compile(
-    r"上次|上回|以前|曾经|既往|去年|前年|小时候|年轻时|早年|很久以前|好几年前|几年前|多年前|"
+    r"上次|上回|以前|曾经|既往|去年|前年|小时候|年轻时|早年|很久以前|好几年前|几年前|多年前|上个月|上礼拜|上星期|"
     r"[0-9一二两三四五六七八九十几]+年前|[0-9一二两三四五六七八九十几]+个月前|病史"
 )
 _HYPOTHETICAL = re.compile(
     r"如果|万一|要是|假如|假设|会不会|会引起|会导致|怎么预防|预防|担心会|怕会|害怕会|以防|比如|例如|"
     r"什么情况|哪些情况|什么症状|出现什么|需要注意|注意什么|要注意|应该注意|"
-    r"新闻|听说|网上说|据说|有人说|别人家"
+    r"新闻|听说|网上说|据说|有人说|别人家|电视剧|电视里|剧里|电影里|小说里|视频里|抖音上|说有个"
 )
 
 
@@ -51,7 +51,9 @@ _FIGURATIVE_BEFORE = re.compile(
 )
 
 # "胸口不疼": a pattern with a gap can swallow the denial; a negation just before its last character denies it.
-_NEGATION_INSIDE = re.compile(r"(?:不|没有|没|无)(?:怎么|太|很|是很|再)?[疼痛紫青乌]$")
+_NEGATION_INSIDE = re.compile(r"(?:不|没有|没|无)(?:怎么|太|很|是很|再)?[疼痛紫青乌硬僵肿麻]$")
+# "没人头疼", "大家都没不舒服": nobody has it (checked before "没人" is read as "没人管").
+_NOBODY_BEFORE = re.compile(r"(?:没人|没谁|没有人|没有谁|谁也没|谁都没|大家都没|都没)(?:有|感觉|觉得|出现|说)?$")
 
 
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -73,6 +75,8 @@ def polarity(text: str, start: int, end: int) -> Polarity:
         return Polarity.FIGURATIVE
     inside = text[start:end]
     if _NEGATION_INSIDE.search(inside):
+        return Polarity.NEGATED
+    if _NOBODY_BEFORE.search(before):
         return Polarity.NEGATED
     if _NEGATION_BEFORE.search(_NOT_NEGATION.sub("", before)) or _NEGATION_AFTER.match(after):
         return Polarity.NEGATED
