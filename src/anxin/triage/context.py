@@ -53,7 +53,9 @@ _FIGURATIVE_BEFORE = re.compile(
 # "胸口不疼": a pattern with a gap can swallow the denial; a negation just before its last character denies it.
 _NEGATION_INSIDE = re.compile(r"(?:不|没有|没|无)(?:怎么|太|很|是很|再)?[疼痛紫青乌硬僵肿麻]$")
 # "没人头疼", "大家都没不舒服": nobody has it (checked before "没人" is read as "没人管").
-_NOBODY_BEFORE = re.compile(r"(?:没人|没谁|没有人|没有谁|谁也没|谁都没|大家都没|都没)(?:有|感觉|觉得|出现|说)?$")
+_NOBODY_BEFORE = re.compile(
+    r"(?:没人|没谁|没有人|没有谁|谁也没|谁都没|大家都没|都没)(?:有|感觉|觉得|出现|说)?$"
+)
 
 
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
