@@ -15,6 +15,9 @@ HEALTH_CATEGORIES = frozenset({"medical_consult", "care_navigation", "psych_supp
 NON_MEDICAL_CATEGORIES = frozenset({"supplies", "policy", "report_clue", "complaint", "suggestion", "other"})
 SAFE_DEFAULT = "safe_default"
 SAFE_URGENCY, SAFE_DISPOSITION = "P3", "doctor_callback"
+HOME_VISIT = "home_visit"
+# What someone who cannot leave home is offered instead at P3 (policy §5): the clinician comes to them.
+_HOME_VISIT_REPLACES = frozenset({"doctor_callback", "fever_clinic", "appointment"})
 _HEALTH_CUES = ("health",)
 
 _UNRECOGNISED = (
@@ -73,6 +76,9 @@ def settle(
         urgency, disposition, decided_by = SAFE_URGENCY, SAFE_DISPOSITION, SAFE_DEFAULT
         if category not in HEALTH_CATEGORIES:
             category = "medical_consult"
+    home_visit = _home_visit(hits, urgency, disposition)
+    if home_visit is not None:
+        disposition, decided_by = HOME_VISIT, home_visit.rule.id
     flags = {hit.rule.flag for hit in hits if hit.rule.flag}
     return Decision(
         category=category,
@@ -98,6 +104,15 @@ def _safe_default(hits: list[Hit], health) -> Raise:
     because, because_en = _NOT_MINOR if recognised else _UNRECOGNISED
     evidence = (health,) if health is not True else ()
     return Raise(SAFE_DEFAULT, SAFE_URGENCY, SAFE_DISPOSITION, because, because_en, evidence)
+
+
+def _home_visit(hits: list[Hit], urgency: str, disposition: str) -> Hit | None:
+    """The home-visit rule that fired, when the proposal is a P3 service the person would have to go out for."""
+    if urgency != "P3" or disposition not in _HOME_VISIT_REPLACES:
+        return None
+    return next(
+        (hit for hit in hits if hit.rule.disposition == HOME_VISIT and hit.rule.urgency == "P3"), None
+    )
 
 
 def _beats(rule, cue_category: CategoryCues) -> bool:

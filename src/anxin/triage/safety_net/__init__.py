@@ -11,6 +11,7 @@ import os
 from functools import cache
 
 from anxin.triage.decision import Decision
+from anxin.triage.safety_net.features import set_aside
 from anxin.triage.safety_net.model import META, WEIGHTS, CharModel, Opinion
 from anxin.triage.safety_net.review import Thresholds, review
 
@@ -27,7 +28,7 @@ class SafetyNet:
         return self.model.read(text)
 
     def review(self, inp, decision: Decision) -> Decision:
-        return review(decision, self.read(inp.text), self.thresholds, _label)
+        return review(decision, self.read(set_aside(inp.text, decision.ignored)), self.thresholds, _label)
 
 
 def _label(code: str) -> str:
