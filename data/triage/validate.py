@@ -77,6 +77,7 @@ TAGS = {
     "dialect",
     "minor",
     "mixed_request",
+    "calm_tone",
 }
 FIELDS = {"age", "sex", "temperature_c", "spo2", "pregnancy_weeks", "conditions", "channel"}
 KEYS = {"id", "text", "gold", "tags", "note"} | FIELDS
@@ -87,7 +88,7 @@ CATEGORY_DISPOSITIONS = {
     "medical_consult": {"answer_closed", "doctor_callback", "home_visit"},
     "care_navigation": {"appointment", "fever_clinic"},
     "medication": {"medication_delivery"},
-    "psych_support": {"psych_counselor"},
+    "psych_support": {"psych_counselor", "answer_closed"},  # answer_closed: positively minor (policy §3)
     "supplies": {"volunteer_errand"},
     "policy": {"answer_closed"},
     "vaccination": {"answer_closed", "home_visit"},
