@@ -260,9 +260,13 @@ def _fire(rule: Rule, reading: _Reading) -> Hit | None:
     pattern = rule.pattern
     answer = reading.answered.get(rule.id)
     required = pattern.required if pattern is not None else None
-    if required is not None and answer is None and required.isdisjoint(reading.facts.chars):
-        return None  # the text lacks every character its words need: the cheapest way out, tried first
     facts = reading.facts
+    if pattern is not None and answer is None:
+        # Cheapest ways out first: the text lacks a character the words need, or (in C) the words themselves.
+        if required is not None and required.isdisjoint(facts.chars):
+            return None
+        if pattern.regex.search(facts.text) is None:
+            return None
     evidence: list[Evidence] = []
     if not _subject_holds(rule, facts, evidence) or not _readings_hold(rule, facts, evidence):
         return None

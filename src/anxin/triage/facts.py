@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from anxin.triage.context import Polarity, polarity
 from anxin.triage.evidence import Evidence, Reading
-from anxin.triage.gate import required_sets
+from anxin.triage.gate import required_sets, text_grams
 from anxin.triage.numbers import NUMBER, add_more, parse_number
 from anxin.triage.vitals import VITAL_READERS
 
@@ -85,10 +85,12 @@ class Facts:
     resp_rate: list[Reading] = field(default_factory=list)
     glucose: list[Reading] = field(default_factory=list)
     groups: dict[str, Evidence] = field(default_factory=dict)
-    chars: frozenset[str] = frozenset()  # the characters of ``text``, for the gates
+    chars: frozenset[str] = (
+        frozenset()
+    )  # the characters of ``text`` and its two-character runs, for the gates
 
     def __post_init__(self) -> None:
-        self.chars = frozenset(self.text)
+        self.chars = text_grams(self.text)
 
     def extreme(self, name: str, *, lowest: bool | None = None) -> Reading | None:
         """The reading that matters most: the highest temperature or days of fever, the lowest SpO2 (or, with
