@@ -86,7 +86,7 @@ KEYS = {"id", "text", "gold", "tags", "note"} | FIELDS
 # doctor_callback and the home_visit rule).
 CATEGORY_DISPOSITIONS = {
     "medical_consult": {"answer_closed", "doctor_callback", "home_visit"},
-    "care_navigation": {"appointment", "fever_clinic"},
+    "care_navigation": {"home_visit", "appointment", "fever_clinic"},
     "medication": {"medication_delivery"},
     "psych_support": {"psych_counselor", "answer_closed"},  # answer_closed: positively minor (policy §3)
     "supplies": {"volunteer_errand"},

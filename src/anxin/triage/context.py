@@ -1,7 +1,7 @@
 """Is a matched symptom said of now, or denied, past, or only feared?
 
 A caller's sentence is cut into clauses at punctuation and at 但/可是/不过; a cue is read inside its clause only.
-"没有呼吸困难", "不喘" deny it; "上次抽搐是三年前" puts it in the past; "万一抽搐怎么办" only fears it;
+"没有呼吸困难", "不喘" deny it, and so does "喘气都正常"; "上次抽搐是三年前" puts it in the past; "万一抽搐怎么办" only fears it;
 "气得我要中风了" is a figure of speech. Anything else counts: when unsure, the cue stands, because missing an emergency costs more than a false alarm.
 """
 
@@ -32,11 +32,16 @@ _NEGATION_BEFORE = re.compile(
 )
 # "胸痛倒是没有": the denial closes the clause ("满月没几天" is not a denial).
 _NEGATION_AFTER = re.compile(r"^(?:倒是|倒|也|都|是|的情况)?(?:没有|没|无|不是)(?:的|了|啊|呀|过)?$")
+# "说话喘气都正常", "喘气也匀": the clause says the sign is normal.
+_NORMAL_AFTER = re.compile(
+    r"^(?:啥的|什么的|等)?(?:也|都|倒|还)?(?:是)?(?:正常|挺正常|好好的|挺好|很好|没事|没问题|匀|顺|平稳|利索|清楚)(?:的|了|啊)?$"
+)
 _COMPARISON = re.compile(r"比(以前|之前|上次|原来|平时|昨天)")
 _HISTORY_AFTER = re.compile(r"([0-9一二两三四五六七八九十几]+|好几|很多)(年|个月)(前|以前)|小时候|年轻时")
 _HISTORY = re.compile(
     r"上次|上回|以前|曾经|既往|去年|前年|小时候|年轻时|早年|很久以前|好几年前|几年前|多年前|上个月|上礼拜|上星期|"
-    r"[0-9一二两三四五六七八九十几]+年前|[0-9一二两三四五六七八九十几]+个月前|病史"
+    r"[0-9一二两三四五六七八九十几]+年前|[0-9一二两三四五六七八九十几]+个月前|病史|"
+    r"[0-9一二两三四五六七八九十几]+岁(?:的时候|那年|时)"
 )
 _HYPOTHETICAL = re.compile(
     r"如果|万一|要是|假如|假设|会不会|会引起|会导致|怎么预防|预防|担心会|怕会|害怕会|以防|比如|例如|"
@@ -47,7 +52,7 @@ _HYPOTHETICAL = re.compile(
 
 # "气得我要中风了", "压力大得喘不过气": a feeling said through a symptom, right before the cue.
 _FIGURATIVE_BEFORE = re.compile(
-    r"(?:压力(?:太|很|特别|好)?大|累|气|烦|愁|忙|吓|急|憋屈|郁闷|心累|熬)(?:得|的)(?:我|人|都|快|要|直)*$"
+    r"(?:压力(?:太|很|特别|好)?大|累|气|烦|愁|忙|吓|急|憋屈|郁闷|心累|熬|笑)(?:得|的)(?:我|人|都|快|要|直)*$|气出(?:个|了)?$"
 )
 
 # "胸口不疼": a pattern with a gap can swallow the denial; a negation just before its last character denies it.
@@ -81,6 +86,8 @@ def polarity(text: str, start: int, end: int) -> Polarity:
     if _NOBODY_BEFORE.search(before):
         return Polarity.NEGATED
     if _NEGATION_BEFORE.search(_NOT_NEGATION.sub("", before)) or _NEGATION_AFTER.match(after):
+        return Polarity.NEGATED
+    if _NORMAL_AFTER.match(after):
         return Polarity.NEGATED
     if _HISTORY.search(_COMPARISON.sub("", before)) or _HISTORY_AFTER.search(after):
         return Polarity.HISTORY

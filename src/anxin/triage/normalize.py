@@ -1,7 +1,8 @@
 """Caller text to one comparable form, character for character.
 
-Traditional → Simplified (OpenCC), full-width → ASCII, letters lower-cased, and a few emoji to the words they
-stand for. Every step maps one character to one character, so an offset in the normalised text is the same
+Traditional → Simplified (OpenCC), full-width → ASCII, letters lower-cased, a few emoji to the words they
+stand for, and the function words of Cantonese and Wu that have a one-character Mandarin equivalent (咗 → 了,
+唔 → 不, 喺 → 在, 冇 → 没, 勿 → 不): rules are written once, in Mandarin, and read dialect too. Every step maps one character to one character, so an offset in the normalised text is the same
 offset in what the caller wrote: the explanation can point at the original words.
 """
 
@@ -26,6 +27,36 @@ _EMOJI = {
 }
 
 
+# Dialect characters that only ever mean their Mandarin counterpart. Rule patterns are folded the same way
+# (``fold_dialect``), so a pattern written with 唔 still matches.
+_DIALECT = {
+    "咗": "了",
+    "唔": "不",
+    "喺": "在",
+    "冇": "没",
+    "佢": "他",
+    "嘅": "的",
+    "啲": "些",
+    "嚟": "来",
+    "睇": "看",
+    "嗌": "喊",
+    "攞": "拿",
+    "揾": "找",
+    "畀": "给",
+    "瞓": "睡",
+    "噉": "这",
+    "侬": "你",
+    "勿": "不",
+    "嘞": "了",
+}
+_DIALECT_TABLE = str.maketrans(_DIALECT)
+
+
+def fold_dialect(text: str) -> str:
+    """The dialect function words of ``text`` in Mandarin, character for character."""
+    return text.translate(_DIALECT_TABLE)
+
+
 @cache
 def _converter() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
@@ -45,6 +76,7 @@ def _fold_table() -> dict[int, str]:
             if len(folded) == 1 and folded != chr(code):
                 table[code] = folded
     table.update({ord(emoji): word for emoji, word in _EMOJI.items()})
+    table.update({ord(dialect): mandarin for dialect, mandarin in _DIALECT.items()})
     return table
 
 

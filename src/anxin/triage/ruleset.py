@@ -17,6 +17,7 @@ from pathlib import Path
 
 from anxin.triage.codes import CATEGORIES, CHANNELS, COMPLAINTS, DISPOSITIONS, GROUPS, RED_FLAGS, URGENCIES
 from anxin.triage.gate import GatedPattern, GateIndex
+from anxin.triage.normalize import fold_dialect
 
 RULES_DIR = Path(__file__).parent / "rules"
 # The order rules are tried in, which breaks ties between equally urgent rules: the specific protocols first,
@@ -190,7 +191,7 @@ def compile_patterns(patterns: list[str], where: str) -> GatedPattern | None:
     if not patterns:
         return None
     try:
-        return GatedPattern(re.compile("|".join(f"(?:{p})" for p in patterns)))
+        return GatedPattern(re.compile("|".join(f"(?:{fold_dialect(p)})" for p in patterns)))
     except re.error as error:
         raise RulesetError(f"{where}: bad pattern: {error}") from error
 
