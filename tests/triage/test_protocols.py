@@ -120,6 +120,19 @@ CASES = [
     ("最近在网上查怎么自杀不痛苦", {}, "P1", "suicidal_ideation", "mental_health"),
     ("活着没意思，天天想死", {}, "P2", "suicidal_ideation", "mental_health"),
     ("最近很焦虑，睡不着", {}, "P3", None, "mental_health"),
+    # dialect function words are read as Mandarin (咗 唔 喺 冇)
+    ("阿婆跌咗落地，叫佢冇反应", {}, "P1", "altered_consciousness", "unconscious"),
+    ("我老豆透唔到气，坐喺度都喘", {}, "P1", "dyspnea", "breathing"),
+    # issue 13, after blind set 1: kinds of wording the first run missed, in other words
+    ("外婆刚才说话舌头像打了结，讲不清楚", {}, "P1", "stroke_signs", "stroke"),
+    ("他去年中过风，右手一直不太灵活，想问康复", {}, "P3", None, "stroke"),
+    ("我爸刚才右脸麻了十来分钟，后来自己好了", {}, "P2", None, "stroke"),
+    ("孩子把一颗纽扣电池吞下去了，看着还好", {"age": 3}, "P1", None, "choking"),
+    ("机器把工人的两个手指头压断了", {}, "P1", "severe_trauma", "trauma"),
+    ("吃华法林的老人鼻血流了一个钟头止不住", {}, "P1", "major_bleeding", "haemorrhage"),
+    ("游泳时沉下去一下，马上被拉起来了，现在说话正常，也不咳", {"age": 30}, "P2", None, "drowning"),
+    ("热水器用完有点头疼，开窗透了气，现在好多了", {}, "P2", None, "inhalation"),
+    ("前夫发短信说今晚要来弄死我，我现在在娘家", {}, "P2", None, "assault"),
     # sick person (§4.26)
     ("我奶奶九十多了，两天没怎么吃东西", {}, "P2", None, "sick_person"),
     ("最近老是头晕，没胃口", {"age": 40}, "P3", None, "sick_person"),
@@ -143,7 +156,27 @@ def test_each_protocol_discriminator(text, fields, urgency, flag, complaint):
         "新闻上说有人一氧化碳中毒",
         "万一孩子抽搐怎么办",
         "以前得过心梗，现在挺好",
+        "笑得我喘不上气了",
+        "孩子被他气出心梗了",
+        "喝水呛了一下，现在喘气说话都正常",
+        "头疼发烧，鼻子也堵",
+        "额头有点烫，量了三十八度",
+        "我爷爷瘫痪在床，背上起了些红疹子",
+        "半夜腿抽筋了，揉了一会儿好了",
+        "冬天屋里烧炭盆取暖要注意什么",
+        "他说脸不歪，手也能举起来，就是头晕",
+        "追剧追到半夜，还在刷手机",
+        "爸爸吃华法林，万一流鼻血止不住怎么办",
     ],
 )
 def test_figurative_reported_feared_and_past_signs_are_not_p1(text):
     assert triage_by_rules(TriageInput(text)).urgency != "P1"
+
+
+def test_someone_who_cannot_leave_home_gets_a_home_visit_at_p3():
+    decision = triage_by_rules(TriageInput("老人行动不便，这两天头晕，想请医生上门看看", age=82))
+    assert (decision.urgency, decision.disposition, decision.decided_by) == (
+        "P3",
+        "home_visit",
+        "cat.home_visit",
+    )

@@ -56,7 +56,9 @@ _FIGURATIVE_BEFORE = re.compile(
 )
 
 # "胸口不疼": a pattern with a gap can swallow the denial; a negation just before its last character denies it.
-_NEGATION_INSIDE = re.compile(r"(?:不|没有|没|无)(?:怎么|太|很|是很|再)?[疼痛紫青乌硬僵肿麻]$")
+_NEGATION_INSIDE = re.compile(r"(?:不|没有|没|无)(?:怎么|太|很|是很|再)?[疼痛紫青乌硬僵肿麻歪斜晕吐]$")
+# "都没人不舒服" inside a match, and "万一…止不住" in a match that spans clauses.
+_NOBODY_INSIDE = re.compile(r"(?:没人|没有人)(?!接|应|开|管|理|回|在家)|谁都没|谁也没|大家都没")
 # "没人头疼", "大家都没不舒服": nobody has it (checked before "没人" is read as "没人管").
 _NOBODY_BEFORE = re.compile(
     r"(?:没人|没谁|没有人|没有谁|谁也没|谁都没|大家都没|都没)(?:有|感觉|觉得|出现|说)?$"
@@ -83,7 +85,9 @@ def polarity(text: str, start: int, end: int) -> Polarity:
     inside = text[start:end]
     if _NEGATION_INSIDE.search(inside):
         return Polarity.NEGATED
-    if _NOBODY_BEFORE.search(before):
+    if _CLAUSE_BREAK.search(inside) and _HYPOTHETICAL.search(inside):
+        return Polarity.HYPOTHETICAL  # a pattern that spans clauses: "吃华法林，万一流鼻血止不住"
+    if _NOBODY_BEFORE.search(before) or _NOBODY_INSIDE.search(inside):
         return Polarity.NEGATED
     if _NEGATION_BEFORE.search(_NOT_NEGATION.sub("", before)) or _NEGATION_AFTER.match(after):
         return Polarity.NEGATED

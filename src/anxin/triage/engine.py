@@ -71,7 +71,7 @@ class _Reading:
     )  # rule id → the "yes" that stands for its words
 
     def present_matches(
-        self, pattern: GatedPattern, rule_id: str | None = None, limit: int = 1
+        self, pattern: GatedPattern, rule_id: str | None = None, limit: int = 1, *, past_counts: bool = False
     ) -> list[Evidence]:
         text = self.facts.text
         # The common case, a pattern that cannot match, is decided in C: by the characters it needs, then a search.
@@ -84,7 +84,7 @@ class _Reading:
         for match in pattern.regex.finditer(text):
             where = polarity(text, match.start(), match.end())
             evidence = self.facts.text_evidence(match.start(), match.end())
-            if where is Polarity.PRESENT:
+            if where is Polarity.PRESENT or (past_counts and where is Polarity.HISTORY):
                 found.append(evidence)
                 if len(found) >= limit:
                     break
@@ -276,7 +276,7 @@ def _fire(rule: Rule, reading: _Reading) -> Hit | None:
             return None
         evidence.append(found)
     if pattern is not None:
-        found = reading.present_matches(pattern, rule.id)
+        found = reading.present_matches(pattern, rule.id, past_counts=rule.of_the_past)
         if not found and answer is None:
             return None
         evidence += found or [answer]

@@ -38,6 +38,7 @@ _RULE_KEYS = frozenset(
         "needs", "groups_any", "groups_none", "temperature_min", "spo2_max", "fever_days_gt", "channels",
         "categories", "preterm_only", "term_only", "complaint", "minor", "age_min", "age_max", "bp_min",
         "heart_rate_min", "heart_rate_max", "resp_rate_min", "glucose_max", "glucose_min", "unless",
+        "of_the_past",
     }
 )  # fmt: skip
 _PROTOCOL_KEYS = frozenset(
@@ -86,6 +87,9 @@ class Rule:
     recognition: bool = False  # a protocol's default: fires when the protocol recognises the message
     # Rules that, when they fire, say this one's words mean something milder ("咳嗽时胸口疼" under 40).
     unless: tuple[str, ...] = ()
+    of_the_past: bool = (
+        False  # its words are about the past ("去年中过风…后遗症"): history does not set them aside
+    )
 
 
 @dataclass(frozen=True)
@@ -255,6 +259,7 @@ def _rule(data: dict, order: int, where: str, protocol: Protocol | None = None) 
         preterm_only=bool(data.get("preterm_only", False)),
         term_only=bool(data.get("term_only", False)),
         unless=tuple(data.get("unless", ())),
+        of_the_past=bool(data.get("of_the_past", False)),
     )
 
 
