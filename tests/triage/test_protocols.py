@@ -167,6 +167,11 @@ def test_each_protocol_discriminator(text, fields, urgency, flag, complaint):
         "他说脸不歪，手也能举起来，就是头晕",
         "追剧追到半夜，还在刷手机",
         "爸爸吃华法林，万一流鼻血止不住怎么办",
+        "这视频笑得我差点晕过去",
+        "房贷压得我喘不过气",
+        "吃了芒果嘴唇有点肿，喘气倒还正常",
+        "脚有点肿，还没到喘不上气的地步",
+        "想了解一下中风有什么前兆",
     ],
 )
 def test_figurative_reported_feared_and_past_signs_are_not_p1(text):

@@ -28,13 +28,13 @@ _NOT_NEGATION = re.compile(
 )
 # A negation word counts only when nothing but a filler stands between it and the cue ("不动" is a verb).
 _NEGATION_BEFORE = re.compile(
-    r"(?:没有|没|无|未|否认|不|并无)(?:明显|明显的|太|怎么|怎么样|是很|很|再|有|出现|发生|感觉|觉得|见|什么|任何|的|过|一点|想|要|打算|会)*$"
+    r"(?:没有|没|无|未|否认|不|并无)(?:明显|明显的|太|怎么|怎么样|是很|很|再|有|出现|发生|感觉|觉得|见|什么|任何|的|过|一点|想|要|打算|会|到)*$"
 )
 # "胸痛倒是没有": the denial closes the clause ("满月没几天" is not a denial).
 _NEGATION_AFTER = re.compile(r"^(?:倒是|倒|也|都|是|的情况)?(?:没有|没|无|不是)(?:的|了|啊|呀|过)?$")
 # "说话喘气都正常", "喘气也匀": the clause says the sign is normal.
 _NORMAL_AFTER = re.compile(
-    r"^(?:啥的|什么的|等)?(?:也|都|倒|还)?(?:是)?(?:正常|挺正常|好好的|挺好|很好|没事|没问题|匀|顺|平稳|利索|清楚)(?:的|了|啊)?$"
+    r"^气?(?:啥的|什么的|等)?(?:也|都|倒|还)*(?:是)?(?:正常|挺正常|好好的|挺好|很好|没事|没问题|匀|顺|平稳|利索|清楚|不费劲|不费力)(?:的|了|啊)?$"
 )
 _COMPARISON = re.compile(r"比(以前|之前|上次|原来|平时|昨天)")
 _HISTORY_AFTER = re.compile(r"([0-9一二两三四五六七八九十几]+|好几|很多)(年|个月)(前|以前)|小时候|年轻时")
@@ -52,7 +52,8 @@ _HYPOTHETICAL = re.compile(
 
 # "气得我要中风了", "压力大得喘不过气": a feeling said through a symptom, right before the cue.
 _FIGURATIVE_BEFORE = re.compile(
-    r"(?:压力(?:太|很|特别|好)?大|累|气|烦|愁|忙|吓|急|憋屈|郁闷|心累|熬|笑)(?:得|的)(?:我|人|都|快|要|直)*$|气出(?:个|了)?$"
+    r"(?:压力(?:太|很|特别|好)?大|累|气|烦|愁|忙|吓|急|憋屈|郁闷|心累|熬|笑|(?:贷|债|钱|工作|生活|学业|担子)[^，,。]{0,4}压)"
+    r"(?:得|的)(?:我|人|都|快|要|直|差点|差一点)*$|气出(?:个|了)?$"
 )
 
 # "胸口不疼": a pattern with a gap can swallow the denial; a negation just before its last character denies it.
