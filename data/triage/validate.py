@@ -195,7 +195,8 @@ def check_row(row: dict, where: str, errors: list[str], *, strict_tags: bool = T
     for f, d in P2_FLAGS.items():
         if f in flags and not urg_le(urg, "P2"):
             fail(errors, where, f"{f} needs at least P2")
-        if f in flags and urg == "P2" and disp != d:
+        unreachable = f == "dialysis_missed" and disp == "community_transfer"  # 联系不上: a welfare check
+        if f in flags and urg == "P2" and disp != d and not unreachable:
             fail(errors, where, f"{f} at P2 is {d}")
     if urg in {"P3", "P4"} and disp not in CATEGORY_DISPOSITIONS.get(cat, set()):
         fail(errors, where, f"{cat} at {urg} does not take {disp}")

@@ -133,6 +133,8 @@ CASES = [
     ("游泳时沉下去一下，马上被拉起来了，现在说话正常，也不咳", {"age": 30}, "P2", None, "drowning"),
     ("热水器用完有点头疼，开窗透了气，现在好多了", {}, "P2", None, "inhalation"),
     ("前夫发短信说今晚要来弄死我，我现在在娘家", {}, "P2", None, "assault"),
+    ("孩子今天抽了三次，每次之间都没完全醒过来", {}, "P1", "convulsion", "convulsions"),
+    ("阿公叫佢都唔係好应", {}, "P1", "altered_consciousness", "unconscious"),
     # sick person (§4.26)
     ("我奶奶九十多了，两天没怎么吃东西", {}, "P2", None, "sick_person"),
     ("最近老是头晕，没胃口", {"age": 40}, "P3", None, "sick_person"),
