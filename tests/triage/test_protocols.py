@@ -60,6 +60,8 @@ CASES = [
     ("被开水烫了一下，手指发红，没起泡", {"age": 30}, "P4", None, "burns"),
     # electrocution, drowning (§4.15, §4.14)
     ("修灯的时候触电了，人昏过去了", {}, "P1", "electrocution", "electrocution"),
+    ("插插头被电了一下，手指头现在还有点麻，别的没事", {"age": 35}, "P2", None, "electrocution"),
+    ("插座漏电，我被电了一下，现在没事了，想问要不要紧", {"age": 35}, "P3", None, "electrocution"),
     ("孩子掉进池塘里了，刚捞上来", {}, "P1", "drowning", "drowning"),
     # assault (§4.4)
     ("我老公拿着菜刀说要砍死我", {}, "P1", "violence", "assault"),

@@ -75,13 +75,11 @@ class _Reading:
     ) -> list[Evidence]:
         text = self.facts.text
         # The common case, a pattern that cannot match, is decided in C: by the characters it needs, then a search.
-        required = pattern.required
-        if required is not None and required.isdisjoint(self.facts.chars):
-            return []
-        if pattern.regex.search(text) is None:
+        regex = pattern.narrow(self.facts.chars)
+        if regex is None or regex.search(text) is None:
             return []
         found: list[Evidence] = []
-        for match in pattern.regex.finditer(text):
+        for match in regex.finditer(text):
             where = polarity(text, match.start(), match.end())
             evidence = self.facts.text_evidence(match.start(), match.end())
             if where is Polarity.PRESENT or (past_counts and where is Polarity.HISTORY):
@@ -199,16 +197,9 @@ def _threshold(facts: Facts, name: str, limit: float | None, *, at_least: bool) 
 
 
 def _readings_hold(rule: Rule, facts: Facts, evidence: list[Evidence]) -> bool:
-    checks = (
-        ("temperature", rule.temperature_min, True),
-        ("spo2", rule.spo2_max, False),
-        ("heart_rate", rule.heart_rate_min, True),
-        ("heart_rate", rule.heart_rate_max, False),
-        ("resp_rate", rule.resp_rate_min, True),
-        ("glucose", rule.glucose_min, True),
-        ("glucose", rule.glucose_max, False),
-    )
-    for name, limit, at_least in checks:
+    if not rule.sets_readings:
+        return True
+    for name, limit, at_least in rule.reading_limits:
         found = _threshold(facts, name, limit, at_least=at_least)
         if found is None:
             return False
@@ -230,6 +221,8 @@ def _readings_hold(rule: Rule, facts: Facts, evidence: list[Evidence]) -> bool:
 
 
 def _subject_holds(rule: Rule, facts: Facts, evidence: list[Evidence]) -> bool:
+    if not rule.sets_subject:
+        return True
     if rule.channels:
         if facts.channel not in rule.channels:
             return False
@@ -259,13 +252,11 @@ def _in_age(age: float, rule: Rule) -> bool:
 def _fire(rule: Rule, reading: _Reading) -> Hit | None:
     pattern = rule.pattern
     answer = reading.answered.get(rule.id)
-    required = pattern.required if pattern is not None else None
     facts = reading.facts
     if pattern is not None and answer is None:
         # Cheapest ways out first: the text lacks a character the words need, or (in C) the words themselves.
-        if required is not None and required.isdisjoint(facts.chars):
-            return None
-        if pattern.regex.search(facts.text) is None:
+        regex = pattern.narrow(facts.chars)
+        if regex is None or regex.search(facts.text) is None:
             return None
     evidence: list[Evidence] = []
     if not _subject_holds(rule, facts, evidence) or not _readings_hold(rule, facts, evidence):
@@ -305,7 +296,8 @@ def score_categories(reading: _Reading) -> tuple[CategoryCues | None, tuple[Evid
     strong: set[int] = set()
     for position, kind in reading.ruleset.category_index.candidates(chars):
         category = reading.ruleset.categories[position]
-        found = len(getattr(category, kind).regex.findall(text))
+        regex = getattr(category, kind).narrow(chars)
+        found = len(regex.findall(text)) if regex is not None else 0
         if found:
             weight = category.strong_weight if kind == "strong" else 1
             scores[position] = scores.get(position, 0) + weight * found
@@ -321,7 +313,8 @@ def score_categories(reading: _Reading) -> tuple[CategoryCues | None, tuple[Evid
             best, best_position, best_score = category, position, score
     if best is None:
         return None, (), False
-    matches = [m for p in (best.strong, best.cues) if p is not None for m in p.regex.finditer(text)]
+    regexes = [p.narrow(chars) for p in (best.strong, best.cues) if p is not None]
+    matches = [m for regex in regexes if regex is not None for m in regex.finditer(text)]
     evidence = tuple(reading.facts.text_evidence(*m.span()) for m in matches[:_MAX_QUOTES])
     return best, evidence, best_position in strong
 
@@ -333,7 +326,11 @@ def category_by_code(ruleset: Ruleset, code: str) -> CategoryCues:
 def fire_rules(reading: _Reading) -> tuple[list[Hit], CategoryCues, tuple[Evidence, ...], bool]:
     ruleset = reading.ruleset
     general = ruleset.general_rules
-    candidates = sorted(ruleset.general_rule_index.candidates(reading.facts.chars))
+    facts = reading.facts
+    candidates = ruleset.general_rule_index.candidates(facts.chars, always=False)
+    readings = facts.readings_present()
+    candidates.update(position for position, needed in ruleset.ungated_rules if needed <= readings)
+    candidates = sorted(candidates)
     if reading.answered:
         answered = {pos for pos, rule in enumerate(general) if rule.id in reading.answered}
         candidates = sorted(set(candidates) | answered)

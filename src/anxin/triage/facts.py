@@ -32,6 +32,7 @@ _TEMPERATURE_ABOUT = re.compile(
 )
 _SPO2_CUE = re.compile(r"血氧|血痒|血样|血养|氧饱和度?|饱和度|spo2|sp02|氧合|指脉氧")
 # A number after the cue belongs to it until another measurement or the sentence ends.
+_READING_NAMES = ("temperature", "spo2", "fever_days", "heart_rate", "resp_rate", "glucose")
 _SPO2_WINDOW = 16
 _SPO2_WINDOW_END = re.compile(r"心率|脉搏|体温|血压|心跳|呼吸|温度|烧|岁|[。！？!?\n]")
 _SPO2_NUMBER = re.compile(rf"(?P<n>{N})(?P<more>多|几|好几)?(?!{N}|度|岁|次|天|个|小时|分钟|周|年)")
@@ -101,6 +102,13 @@ class Facts:
         if lowest is None:
             lowest = name == "spo2"
         return min(readings, key=_by_value) if lowest else max(readings, key=_by_value)
+
+    def readings_present(self) -> frozenset[str]:
+        """The names of the readings this message has at least one of ("bp" for either blood pressure)."""
+        names = {name for name in _READING_NAMES if getattr(self, name)}
+        if self.bp_systolic or self.bp_diastolic:
+            names.add("bp")
+        return frozenset(names)
 
     def text_evidence(self, start: int, end: int) -> Evidence:
         return Evidence("text", self.original[start:end], start, end, None)

@@ -19,6 +19,8 @@ _MAX_CLASS = 64  # [0-9] is worth listing; [^，] or a wide range is not
 # Characters in nearly every message make poor gates; a requirement made of them is tried last.
 _COMMON = frozenset("一不没有了的我是在好很就也都人这那个吗呢吧啊说要会能")
 _COMMON_COST, _DIGIT_COST = 20, 5
+_MIN_ALTERNATIVES = 3  # below this, narrowing costs more than it saves
+_MAX_NARROWED = 512  # compiled narrowings kept per pattern
 
 
 def text_grams(text: str) -> frozenset[str]:
@@ -97,13 +99,51 @@ def _class_chars(items) -> set[str] | None:
 
 
 class GatedPattern:
-    """A compiled pattern with the characters its matches cannot do without."""
+    """A compiled pattern with the characters its matches cannot do without.
 
-    __slots__ = ("regex", "required")
+    A rule's pattern is an alternation of many phrasings, and a text that passes the gate usually holds what
+    only one or two of them need. ``narrow`` returns a regex of just those alternatives, in their order: an
+    alternative whose requirement the text lacks matches nowhere in it, so the narrowed regex finds exactly
+    the matches of the whole one (leftmost, first alternative first), at a fraction of the cost.
+    """
 
-    def __init__(self, regex: re.Pattern):
+    __slots__ = ("regex", "required", "_alternatives", "_full", "_always", "_mask_of", "_grams", "_narrowed")
+
+    def __init__(self, regex: re.Pattern, alternatives: tuple[str, ...] = ()):
         self.regex = regex
         self.required = required_chars(regex.pattern)  # checked inline on the hot path
+        self._alternatives = alternatives if len(alternatives) >= _MIN_ALTERNATIVES else ()
+        # Which alternatives each character (or pair) may let through, as bits of an int: one OR per gram.
+        self._full, self._always, mask_of = (1 << len(self._alternatives)) - 1, 0, {}
+        for bit, alternative in enumerate(self._alternatives):
+            needs = required_chars(alternative)
+            if needs is None:
+                self._always |= 1 << bit
+            for gram in needs or ():
+                mask_of[gram] = mask_of.get(gram, 0) | 1 << bit
+        self._mask_of, self._grams = mask_of, frozenset(mask_of)
+        self._narrowed: dict[int, re.Pattern] = {}
+
+    def narrow(self, chars: frozenset[str]) -> re.Pattern | None:
+        """The regex to run on a text with these characters (see ``text_grams``), or None if it cannot match."""
+        if self.required is not None and self.required.isdisjoint(chars):
+            return None
+        if not self._alternatives:
+            return self.regex
+        kept, mask_of = self._always, self._mask_of
+        for gram in chars & self._grams:
+            kept |= mask_of[gram]
+        if not kept:
+            return None
+        if kept == self._full:
+            return self.regex
+        regex = self._narrowed.get(kept)
+        if regex is None:
+            if len(self._narrowed) >= _MAX_NARROWED:
+                self._narrowed.clear()
+            chosen = (a for bit, a in enumerate(self._alternatives) if kept >> bit & 1)
+            regex = self._narrowed[kept] = re.compile("|".join(chosen))
+        return regex
 
 
 class GateIndex:
@@ -123,12 +163,12 @@ class GateIndex:
                 for char in pattern.required:
                     index.setdefault(char, set()).add(key)
         self.by_char = {char: frozenset(keys) for char, keys in index.items()}
+        self._indexed = frozenset(self.by_char)
 
-    def candidates(self, chars: frozenset[str]) -> set:
-        found = set(self.always)
+    def candidates(self, chars: frozenset[str], *, always: bool = True) -> set:
+        """The keys whose requirement the text meets, and (unless ``always`` is False) the ungated ones."""
+        found = set(self.always) if always else set()
         by_char = self.by_char
-        for char in chars:
-            keys = by_char.get(char)
-            if keys:
-                found |= keys
+        for char in chars & self._indexed:  # most of a text's characters gate nothing: skip them in C
+            found |= by_char[char]
         return found

@@ -91,6 +91,42 @@ class Rule:
         False  # its words are about the past ("去年中过风…后遗症"): history does not set them aside
     )
 
+    @cached_property
+    def reading_limits(self) -> tuple[tuple[str, float, bool], ...]:
+        """The reading limits this rule sets, as (reading, limit, at_least): most rules set none, and the hot
+        path then skips the reading checks altogether."""
+        limits = (
+            ("temperature", self.temperature_min, True),
+            ("spo2", self.spo2_max, False),
+            ("heart_rate", self.heart_rate_min, True),
+            ("heart_rate", self.heart_rate_max, False),
+            ("resp_rate", self.resp_rate_min, True),
+            ("glucose", self.glucose_min, True),
+            ("glucose", self.glucose_max, False),
+        )
+        return tuple(limit for limit in limits if limit[1] is not None)
+
+    @cached_property
+    def readings_needed(self) -> frozenset[str]:
+        """The readings (see ``Facts``) without which this rule cannot fire: a rule with no words but a
+        temperature limit is skipped at once for a message with no temperature."""
+        names = {name for name, _limit, _at_least in self.reading_limits}
+        if self.fever_days_gt is not None:
+            names.add("fever_days")
+        if self.bp_min is not None:
+            names.add("bp")
+        return frozenset(names)
+
+    @cached_property
+    def sets_readings(self) -> bool:
+        return bool(self.reading_limits) or self.fever_days_gt is not None or self.bp_min is not None
+
+    @cached_property
+    def sets_subject(self) -> bool:
+        return bool(
+            self.channels or self.groups_any or self.groups_none or self.preterm_only or self.term_only
+        ) or (self.age_min is not None or self.age_max is not None)
+
 
 @dataclass(frozen=True)
 class Question:
@@ -156,6 +192,14 @@ class Ruleset:
         return GateIndex({position: rule.pattern for position, rule in enumerate(self.general_rules)})
 
     @cached_property
+    def ungated_rules(self) -> tuple[tuple[int, frozenset[str]], ...]:
+        """The general rules without words to gate them (thresholds, channels), with the readings each needs."""
+        rules = self.general_rules
+        return tuple(
+            (position, rules[position].readings_needed) for position in sorted(self.general_rule_index.always)
+        )
+
+    @cached_property
     def recognition_index(self) -> GateIndex:
         return GateIndex({code: p.recognise for code, p in self.protocols.items() if p.recognise})
 
@@ -195,7 +239,8 @@ def compile_patterns(patterns: list[str], where: str) -> GatedPattern | None:
     if not patterns:
         return None
     try:
-        return GatedPattern(re.compile("|".join(f"(?:{fold_dialect(p)})" for p in patterns)))
+        alternatives = tuple(f"(?:{fold_dialect(p)})" for p in patterns)
+        return GatedPattern(re.compile("|".join(alternatives)), alternatives)
     except re.error as error:
         raise RulesetError(f"{where}: bad pattern: {error}") from error
 
