@@ -61,6 +61,8 @@ CASES = [
     # electrocution, drowning (§4.15, §4.14)
     ("修灯的时候触电了，人昏过去了", {}, "P1", "electrocution", "electrocution"),
     ("插插头被电了一下，手指头现在还有点麻，别的没事", {"age": 35}, "P2", None, "electrocution"),
+    ("我爸七十了，这两天大便上老带着鲜血，人精神还行，不晕", {"age": 70}, "P2", None, "haemorrhage"),
+    ("柜子角砸到脚面上了，青紫了一大块，能走路，脚趾头也都能动", {"age": 40}, "P3", None, "trauma"),
     ("插座漏电，我被电了一下，现在没事了，想问要不要紧", {"age": 35}, "P3", None, "electrocution"),
     ("孩子掉进池塘里了，刚捞上来", {}, "P1", "drowning", "drowning"),
     # assault (§4.4)
@@ -176,6 +178,9 @@ def test_each_protocol_discriminator(text, fields, urgency, flag, complaint):
         "吃了芒果嘴唇有点肿，喘气倒还正常",
         "脚有点肿，还没到喘不上气的地步",
         "想了解一下中风有什么前兆",
+        "今天排核酸队排得我都快晕倒了😵 能不能多开几个采样点啊",
+        "看电视剧里有人心脏骤停，旁边的人给做心肺复苏，我也想学，社区有培训吗",
+        "等红灯的时候被后面的车追尾了，身上没破没流血，可是脖子后面越来越酸疼",
     ],
 )
 def test_figurative_reported_feared_and_past_signs_are_not_p1(text):
@@ -189,3 +194,74 @@ def test_someone_who_cannot_leave_home_gets_a_home_visit_at_p3():
         "home_visit",
         "cat.home_visit",
     )
+
+
+@pytest.mark.parametrize(
+    "text, urgency, disposition, category",
+    [
+        # a minor judgement (policy §3) of one protocol is what the catch-all's "疼" or "肿了" was about
+        ("撞到桌角，大腿青了一块，有点疼", "P4", "answer_closed", "medical_consult"),
+        (
+            "被蜜蜂蛰了一下，手背上肿了个小包，以前没过敏过，别的都好",
+            "P4",
+            "answer_closed",
+            "medical_consult",
+        ),
+        (
+            "熨衣服的时候熨斗碰到小臂了，红了一小块，没起泡，用凉水冲了十来分钟",
+            "P4",
+            "answer_closed",
+            "medical_consult",
+        ),
+        ("手指被门夹了一下，有点红肿，能弯能动", "P4", "answer_closed", "medical_consult"),
+        (
+            "今天太阳毒得很，在外头跑了一天，有点发晕，回来喝了绿豆汤冲了个凉，好多了",
+            "P4",
+            "answer_closed",
+            "medical_consult",
+        ),
+        (
+            "刚才喝水呛着了，咳了好半天，吓死我了，现在说话喘气都正常了",
+            "P4",
+            "answer_closed",
+            "medical_consult",
+        ),
+        # a minor symptom beside another request leaves the request in place (§1.6)
+        ("阳了有点咳嗽，家里没菜了，能帮忙买点吗", "P3", "volunteer_errand", "supplies"),
+        ("阳了，有点咳嗽，布洛芬吃几片？", "P4", "answer_closed", "medical_consult"),
+        # the levels between
+        (
+            "被马蜂蛰了一下，整个小胳膊都肿起来了，又红又胀，别的地方没事",
+            "P3",
+            "doctor_callback",
+            "medical_consult",
+        ),
+        ("家里的猫舔了一下我手上一个小口子，没出血，要紧不？", "P3", "doctor_callback", "medical_consult"),
+        (
+            "儿子在学校被几个同学围着踢了好几脚，身上青一块紫一块，能走能吃饭，就是喊肚子边上疼",
+            "P2",
+            "doctor_callback",
+            "medical_consult",
+        ),
+        (
+            "昨天我爸有十来分钟说话不利索，后来完全好了，今天一切正常",
+            "P2",
+            "doctor_callback",
+            "medical_consult",
+        ),
+        (
+            "慢阻肺老毛病了，这几天痰多，走几步就比平时喘得厉害，吃药也压不住，坐着还行",
+            "P2",
+            "doctor_callback",
+            "medical_consult",
+        ),
+    ],
+)
+def test_minor_mixed_and_middle_levels(text, urgency, disposition, category):
+    decision = triage_by_rules(TriageInput(text, age=35))
+    assert (decision.urgency, decision.disposition, decision.category) == (urgency, disposition, category)
+
+
+def test_a_stroke_sign_that_only_improved_a_little_is_still_p1():
+    decision = triage_by_rules(TriageInput("我爸刚才嘴歪了，后来好了一点，现在说话还是有点含糊"))
+    assert decision.urgency == "P1"

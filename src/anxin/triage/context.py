@@ -51,13 +51,27 @@ _HYPOTHETICAL = re.compile(
 
 
 # "气得我要中风了", "压力大得喘不过气": a feeling said through a symptom, right before the cue.
+# A body part may stand between ("笑得我肚子疼", "烦得我头疼"); waiting in a queue is a feeling too ("排队排得我都快晕倒了").
 _FIGURATIVE_BEFORE = re.compile(
-    r"(?:压力(?:太|很|特别|好)?大|累|气|烦|愁|忙|吓|急|憋屈|郁闷|心累|熬|笑|(?:贷|债|钱|工作|生活|学业|担子)[^，,。]{0,4}压)"
-    r"(?:得|的)(?:我|人|都|快|要|直|差点|差一点)*$|气出(?:个|了)?$"
+    r"(?:压力(?:太|很|特别|好)?大|累|气|烦|愁|忙|吓|急|憋屈|郁闷|心累|熬|笑|排队?|等|挤|"
+    r"(?:贷|债|钱|工作|生活|学业|担子)[^，,。]{0,4}压)"
+    r"(?:得|的)(?:我|人|都|快|要|直|差点|差一点)*(?:肚子|头|脑壳|脑袋|胃|心口|心|腰)?$|气出(?:个|了)?$"
 )
+# "电视剧里有人心脏骤停，旁边的人给做心肺复苏": a scene on a screen or in the news reaches to the end of its
+# sentence, unless the caller turns to someone of their own on the way (我, 我家, 孩子, 老人 …).
+_SCREEN = re.compile(
+    r"电视剧|电视里|电视上|电影里|剧里|视频里|抖音上?|快手上|小说里|新闻里|新闻上|新闻说|网上看到"
+)
+_OWN_PEOPLE = re.compile(r"我|咱|俺|孩子|宝宝|老人|老公|老婆|爸|妈|爷|奶|姥|外公|外婆")
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+# "快晕倒了", "差点昏过去": it almost happened, so it did not.
+_ALMOST_BEFORE = re.compile(r"(?:快要?|差点|差一点|险些|几乎)(?:就|都|要)?$")
+_ALMOST_SIGN = re.compile(r"(?:晕倒|晕过去|昏过去|昏倒|抽过去|背过气|晕)")
 
 # "胸口不疼": a pattern with a gap can swallow the denial; a negation just before its last character denies it.
-_NEGATION_INSIDE = re.compile(r"(?:不|没有|没|无)(?:怎么|太|很|是很|再)?[疼痛紫青乌硬僵肿麻歪斜晕吐]$")
+_NEGATION_INSIDE = re.compile(
+    r"(?:不|没有|没|无)(?:怎么|太|很|是很|再)?(?:[疼痛紫青乌硬僵肿麻歪斜晕吐抽破]|流血|出血|骨折|受伤|伤着?)$"
+)
 # "都没人不舒服" inside a match, and "万一…止不住" in a match that spans clauses.
 _NOBODY_INSIDE = re.compile(r"(?:没人|没有人)(?!接|应|开|管|理|回|在家)|谁都没|谁也没|大家都没")
 # "没人头疼", "大家都没不舒服": nobody has it (checked before "没人" is read as "没人管").
@@ -75,15 +89,25 @@ def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return clause_start, following.start() if following else len(text)
 
 
+def _on_screen(text: str, start: int) -> bool:
+    sentence_start = 0
+    for boundary in _SENTENCE_END.finditer(text, 0, start):
+        sentence_start = boundary.end()
+    screens = list(_SCREEN.finditer(text, sentence_start, start))
+    return bool(screens) and not _OWN_PEOPLE.search(text, screens[-1].end(), start)
+
+
 def polarity(text: str, start: int, end: int) -> Polarity:
     clause_start, clause_end = clause_bounds(text, start, end)
     before = text[clause_start:start]
     after = text[end:clause_end]
-    if _HYPOTHETICAL.search(before):
+    if _HYPOTHETICAL.search(before) or _on_screen(text, start):
         return Polarity.HYPOTHETICAL
     if _FIGURATIVE_BEFORE.search(before):
         return Polarity.FIGURATIVE
     inside = text[start:end]
+    if _ALMOST_BEFORE.search(before) and _ALMOST_SIGN.match(text, start):
+        return Polarity.FIGURATIVE
     if _NEGATION_INSIDE.search(inside):
         return Polarity.NEGATED
     if _CLAUSE_BREAK.search(inside) and _HYPOTHETICAL.search(inside):

@@ -43,6 +43,10 @@ _WIDER_GROUPS = (
 _TERM_WEEKS = 37
 _CHANNEL_BONUS = 2  # a psychological hotline's ambiguous call is a psychological one
 _MAX_QUOTES = 5
+_CATCH_ALL = "sick_person"  # the protocol of a health problem no other protocol fits
+# Requests a minor symptom leaves in place when asked for in so many words (a strong cue: "帮忙买点菜", not "切菜");
+# medicines, tests and vaccines for a mild illness are part of the answer to it (policy §3), not another request.
+_OTHER_REQUESTS = frozenset({"supplies", "policy", "report_clue", "complaint"})
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,9 @@ class _Reading:
     answered: dict[str, Evidence] = field(
         default_factory=dict
     )  # rule id → the "yes" that stands for its words
+    # The best-scoring request that is not about health (supplies, a test, a policy question), if any: what a
+    # minor symptom said beside it leaves in place (policy §1.6).
+    other_request: CategoryCues | None = None
 
     def present_matches(
         self, pattern: GatedPattern, rule_id: str | None = None, limit: int = 1, *, past_counts: bool = False
@@ -304,13 +311,15 @@ def score_categories(reading: _Reading) -> tuple[CategoryCues | None, tuple[Evid
             if kind == "strong":
                 strong.add(position)
     channel_category = reading.ruleset.channel_categories.get(reading.facts.channel or "")
-    best, best_position, best_score = None, -1, 0
+    best, best_position, best_score, other_score = None, -1, 0, 0
     for position, category in enumerate(reading.ruleset.categories):  # in file order: ties go to the first
         score = scores.get(position, 0)
         if score and category.code == channel_category:
             score += _CHANNEL_BONUS
         if score > best_score:
             best, best_position, best_score = category, position, score
+        if category.code in _OTHER_REQUESTS and position in strong and score > other_score:
+            reading.other_request, other_score = category, score
     if best is None:
         return None, (), False
     regexes = [p.narrow(chars) for p in (best.strong, best.cues) if p is not None]
@@ -351,8 +360,12 @@ def fire_rules(reading: _Reading) -> tuple[list[Hit], CategoryCues, tuple[Eviden
         hit
         for hit in hits
         if not fired.intersection(hit.rule.unless)
-        # a protocol's own rule that judged it minor says more than the protocol's mere recognition
-        and not (hit.rule.recognition and hit.rule.complaint in minor)
+        # a protocol's own rule that judged it minor says more than the protocol's mere recognition, and a
+        # minor bruise or sting is what the catch-all's "疼" or "肿了" was about
+        and not (
+            hit.rule.recognition
+            and (hit.rule.complaint in minor or (minor and hit.rule.complaint == _CATCH_ALL))
+        )
     ]
     hits.sort(key=lambda hit: (urgency_rank(hit.rule.urgency), hit.rule.order))
     return hits, cue_category, category_evidence, strong

@@ -61,6 +61,10 @@ def settle(
         cue_category = next(c for c in reading.ruleset.categories if c.code == "medical_consult")
         category_evidence = ()
     top = hits[0].rule if hits else None
+    other = reading.other_request
+    if top is not None and top.minor and other is not None and cue_category.code in HEALTH_CATEGORIES:
+        # A minor symptom beside another request (policy §1.6): the request is what the caller needs.
+        cue_category, category_evidence = other, ()
     winner = top if top and _beats(top, cue_category) else None
     complaint = next((hit.rule.complaint for hit in hits if hit.rule.complaint), None)
     if complaint is None and health is not None:
