@@ -181,6 +181,14 @@ def test_each_protocol_discriminator(text, fields, urgency, flag, complaint):
         "今天排核酸队排得我都快晕倒了😵 能不能多开几个采样点啊",
         "看电视剧里有人心脏骤停，旁边的人给做心肺复苏，我也想学，社区有培训吗",
         "等红灯的时候被后面的车追尾了，身上没破没流血，可是脖子后面越来越酸疼",
+        "看到这个月的电费单 我差点心脏骤停😱 谁家也这么贵啊",
+        "我没啥不舒服，就想问问心梗有啥前兆，我爸有高血压，想提前了解一下",
+        "孩子有热性惊厥史，现在又发烧38度了，万一晚上又抽了我该怎么处理？他现在挺好的",
+        "我上一胎31周就破水早产了，现在怀二胎26周，目前一切都挺好的，就想问问要注意些啥",
+        "最近眼皮老跳，左眼跳了三天了，是不是要抽风了？",
+        "我爸最近手老是抖，端碗都抖，不是抽筋那种，七十岁了",
+        "孩子烧到三十九度五，手脚冰凉一直在发抖，但是没有抽，叫他有反应，眼睛也没往上翻",
+        "母亲七十三岁，半小时前久站后短暂晕厥，约十秒恢复，现神志清楚，无胸痛心慌。",
     ],
 )
 def test_figurative_reported_feared_and_past_signs_are_not_p1(text):
@@ -265,3 +273,16 @@ def test_minor_mixed_and_middle_levels(text, urgency, disposition, category):
 def test_a_stroke_sign_that_only_improved_a_little_is_still_p1():
     decision = triage_by_rules(TriageInput("我爸刚才嘴歪了，后来好了一点，现在说话还是有点含糊"))
     assert decision.urgency == "P1"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我妈晕倒了，现在醒了，但是叫她名字反应很慢，迷迷糊糊的",
+        "汗蒸房里待太久了，我老公出来就晕倒了，现在醒了，但说话颠三倒四的",
+        "我爸晕过去了，现在没完全清醒",
+    ],
+)
+def test_a_faint_not_fully_back_to_normal_is_p1(text):
+    decision = triage_by_rules(TriageInput(text))
+    assert (decision.urgency, decision.red_flags) == ("P1", ("altered_consciousness",))

@@ -28,7 +28,7 @@ _NOT_NEGATION = re.compile(
 )
 # A negation word counts only when nothing but a filler stands between it and the cue ("不动" is a verb).
 _NEGATION_BEFORE = re.compile(
-    r"(?:没有|没|无|未|否认|不|并无)(?:明显|明显的|太|怎么|怎么样|是很|很|再|有|出现|发生|感觉|觉得|见|什么|任何|的|过|一点|想|要|打算|会|到)*$"
+    r"(?:没有|没|无|未|否认|不|并无)(?:明显|明显的|太|怎么|怎么样|是很|很|是|再|有|出现|发生|感觉|觉得|见|什么|啥|任何|的|过|一点|想|要|打算|会|到)*$"
 )
 # "胸痛倒是没有": the denial closes the clause ("满月没几天" is not a denial).
 _NEGATION_AFTER = re.compile(r"^(?:倒是|倒|也|都|是|的情况)?(?:没有|没|无|不是)(?:的|了|啊|呀|过)?$")
@@ -37,16 +37,19 @@ _NORMAL_AFTER = re.compile(
     r"^气?(?:啥的|什么的|等)?(?:也|都|倒|还)*(?:是)?(?:正常|挺正常|好好的|挺好|很好|没事|没问题|匀|顺|平稳|利索|清楚|不费劲|不费力)(?:的|了|啊)?$"
 )
 _COMPARISON = re.compile(r"比(以前|之前|上次|原来|平时|昨天)")
-_HISTORY_AFTER = re.compile(r"([0-9一二两三四五六七八九十几]+|好几|很多)(年|个月)(前|以前)|小时候|年轻时")
+_HISTORY_AFTER = re.compile(
+    r"([0-9一二两三四五六七八九十几]+|好几|很多)(年|个月)(前|以前)|小时候|年轻时|^史|^病史"
+)
 _HISTORY = re.compile(
     r"上次|上回|以前|曾经|既往|去年|前年|小时候|年轻时|早年|很久以前|好几年前|几年前|多年前|上个月|上礼拜|上星期|"
-    r"[0-9一二两三四五六七八九十几]+年前|[0-9一二两三四五六七八九十几]+个月前|病史|"
+    r"[0-9一二两三四五六七八九十几]+年前|[0-9一二两三四五六七八九十几]+个月前|病史|上一胎|上胎|头胎那次|生老大|"
     r"[0-9一二两三四五六七八九十几]+岁(?:的时候|那年|时)"
 )
 _HYPOTHETICAL = re.compile(
     r"如果|万一|要是|假如|假设|会不会|会引起|会导致|怎么预防|预防|担心会|怕会|害怕会|以防|比如|例如|"
     r"什么情况|哪些情况|什么症状|出现什么|需要注意|注意什么|要注意|应该注意|前兆|先兆|征兆|有啥症状|"
-    r"新闻|听说|网上说|据说|有人说|别人家|电视剧|电视里|剧里|电影里|小说里|视频里|抖音上|说有个"
+    r"新闻|听说|网上说|据说|有人说|别人家|电视剧|电视里|剧里|电影里|小说里|视频里|抖音上|说有个|"
+    r"是不是要|是不是快|会不会要|我怕|就怕|生怕|怕他|怕她|怕孩子|怕宝宝|怕娃|担心他|担心她|担心孩子"
 )
 
 
@@ -66,11 +69,15 @@ _OWN_PEOPLE = re.compile(r"我|咱|俺|孩子|宝宝|老人|老公|老婆|爸|�
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 # "快晕倒了", "差点昏过去": it almost happened, so it did not.
 _ALMOST_BEFORE = re.compile(r"(?:快要?|差点|差一点|险些|几乎)(?:就|都|要)?$")
+# "差点心脏骤停", "差一点噎死": whatever follows 差点 did not happen (快 only for fainting: "快不行了" is real).
+_NEAR_MISS_BEFORE = re.compile(r"(?:差点|差一点|险些)(?:就|都|要|没)?$")
+# "心梗有啥前兆", "中风的症状有哪些": the sign is the topic of a question, not an event.
+_QUESTION_AFTER = re.compile(r"^(?:的|有|会有|一般有)?(?:啥|什么|哪些)?(?:前兆|先兆|征兆|症状|表现)")
 _ALMOST_SIGN = re.compile(r"(?:晕倒|晕过去|昏过去|昏倒|抽过去|背过气|晕)")
 
 # "胸口不疼": a pattern with a gap can swallow the denial; a negation just before its last character denies it.
 _NEGATION_INSIDE = re.compile(
-    r"(?:不|没有|没|无)(?:怎么|太|很|是很|再)?(?:[疼痛紫青乌硬僵肿麻歪斜晕吐抽破]|流血|出血|骨折|受伤|伤着?)$"
+    r"(?:不|没有|没|无)(?:怎么|太|很|是很|再|往上|向上)?(?:[疼痛紫青乌硬僵肿麻歪斜晕吐抽破翻]|流血|出血|骨折|受伤|伤着?)$"
 )
 # "都没人不舒服" inside a match, and "万一…止不住" in a match that spans clauses.
 _NOBODY_INSIDE = re.compile(r"(?:没人|没有人)(?!接|应|开|管|理|回|在家)|谁都没|谁也没|大家都没")
@@ -106,8 +113,12 @@ def polarity(text: str, start: int, end: int) -> Polarity:
     if _FIGURATIVE_BEFORE.search(before):
         return Polarity.FIGURATIVE
     inside = text[start:end]
-    if _ALMOST_BEFORE.search(before) and _ALMOST_SIGN.match(text, start):
+    if _NEAR_MISS_BEFORE.search(before) or (
+        _ALMOST_BEFORE.search(before) and _ALMOST_SIGN.match(text, start)
+    ):
         return Polarity.FIGURATIVE
+    if _QUESTION_AFTER.match(after):
+        return Polarity.HYPOTHETICAL
     if _NEGATION_INSIDE.search(inside):
         return Polarity.NEGATED
     if _CLAUSE_BREAK.search(inside) and _HYPOTHETICAL.search(inside):
