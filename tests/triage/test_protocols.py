@@ -286,3 +286,21 @@ def test_a_stroke_sign_that_only_improved_a_little_is_still_p1():
 def test_a_faint_not_fully_back_to_normal_is_p1(text):
     decision = triage_by_rules(TriageInput(text))
     assert (decision.urgency, decision.red_flags) == ("P1", ("altered_consciousness",))
+
+
+@pytest.mark.parametrize(
+    "text, urgency",
+    [
+        ("我爸今天早上起来突然浑身没劲，两条腿软得站都站不起来，说话倒还清楚", "P2"),
+        ("我怀孕三十周，这两天内裤上有点见红", "P2"),
+        ("孩子六岁，咳嗽的时候嗓子里有点嘶嘶响，但是喘气不费劲，玩得挺好", "P3"),
+        ("我身上的风团一个小时从胳膊长到全身了，不喘，嗓子也不紧", "P2"),
+        ("下班路上遭人追尾了，当时没觉得啥子，回屋头脖子后面僵起疼，转头费劲，手不麻", "P2"),
+        # the milder reading does not hold against what outweighs it
+        ("怀孕32周，内裤上有点见红，后来又流了好多血", "P1"),
+        ("奶奶摔了一跤，腿软得站不起来", "P1"),
+        ("孩子嗓子呼噜呼噜的，喘得很厉害，说不出话", "P1"),
+    ],
+)
+def test_words_that_settle_the_level(text, urgency):
+    assert triage_by_rules(TriageInput(text)).urgency == urgency

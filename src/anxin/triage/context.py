@@ -34,7 +34,7 @@ _NEGATION_BEFORE = re.compile(
 _NEGATION_AFTER = re.compile(r"^(?:倒是|倒|也|都|是|的情况)?(?:没有|没|无|不是)(?:的|了|啊|呀|过)?$")
 # "说话喘气都正常", "喘气也匀": the clause says the sign is normal.
 _NORMAL_AFTER = re.compile(
-    r"^气?(?:啥的|什么的|等)?(?:也|都|倒|还)*(?:是)?(?:正常|挺正常|好好的|挺好|很好|没事|没问题|匀|顺|平稳|利索|清楚|不费劲|不费力)(?:的|了|啊)?$"
+    r"^气?(?:啥的|什么的|等)?(?:也|都|倒|还)*(?:是)?(?:得|的)?(?:很|挺|蛮|还)?(?:正常|挺正常|好好的|挺好|很好|没事|没问题|匀|顺|平稳|利索|清楚|不费劲|不费力)(?:的|了|啊)?$"
 )
 _COMPARISON = re.compile(r"比(以前|之前|上次|原来|平时|昨天)")
 _HISTORY_AFTER = re.compile(
@@ -77,7 +77,7 @@ _ALMOST_SIGN = re.compile(r"(?:晕倒|晕过去|昏过去|昏倒|抽过去|背�
 
 # "胸口不疼": a pattern with a gap can swallow the denial; a negation just before its last character denies it.
 _NEGATION_INSIDE = re.compile(
-    r"(?:不|没有|没|无)(?:怎么|太|很|是很|再|往上|向上)?(?:[疼痛紫青乌硬僵肿麻歪斜晕吐抽破翻]|流血|出血|骨折|受伤|伤着?)$"
+    r"(?:不|没有|没|无)(?:怎么|太|很|是很|再|往上|向上)?(?:[疼痛紫青乌硬僵肿麻歪斜晕吐抽破翻扇紧凹]|流血|出血|骨折|受伤|伤着?)$"
 )
 # "都没人不舒服" inside a match, and "万一…止不住" in a match that spans clauses.
 _NOBODY_INSIDE = re.compile(r"(?:没人|没有人)(?!接|应|开|管|理|回|在家)|谁都没|谁也没|大家都没")
