@@ -77,7 +77,7 @@ _ALMOST_SIGN = re.compile(r"(?:晕倒|晕过去|昏过去|昏倒|抽过去|背�
 
 # "胸口不疼": a pattern with a gap can swallow the denial; a negation just before its last character denies it.
 _NEGATION_INSIDE = re.compile(
-    r"(?:不|没有|没|无)(?:怎么|太|很|是很|再|往上|向上)?(?:[疼痛紫青乌硬僵肿麻歪斜晕吐抽破翻扇紧凹]|流血|出血|骨折|受伤|伤着?)$"
+    r"(?:不|没有|没|无)(?:怎么|太|很|是很|再|往上|向上)?(?:[疼痛紫青乌硬僵肿麻歪斜晕吐抽破翻扇紧凹]|流血|出血|骨折|受伤|伤着?|费劲|费力|吃力)$"
 )
 # "都没人不舒服" inside a match, and "万一…止不住" in a match that spans clauses.
 _NOBODY_INSIDE = re.compile(r"(?:没人|没有人)(?!接|应|开|管|理|回|在家)|谁都没|谁也没|大家都没")
@@ -104,6 +104,11 @@ def _on_screen(text: str, start: int) -> bool:
     return bool(screens) and not _OWN_PEOPLE.search(text, screens[-1].end(), start)
 
 
+def _asked_either_way(text: str, start: int, end: int) -> bool:
+    """ "喘不喘", "疼不疼", "烧没烧": the sign is asked about, not told."""
+    return text[end : end + 1] in ("不", "没") and text[end + 1 : end + 2] == text[end - 1 : end]
+
+
 def polarity(text: str, start: int, end: int) -> Polarity:
     clause_start, clause_end = clause_bounds(text, start, end)
     before = text[clause_start:start]
@@ -117,7 +122,7 @@ def polarity(text: str, start: int, end: int) -> Polarity:
         _ALMOST_BEFORE.search(before) and _ALMOST_SIGN.match(text, start)
     ):
         return Polarity.FIGURATIVE
-    if _QUESTION_AFTER.match(after):
+    if _QUESTION_AFTER.match(after) or _asked_either_way(text, start, end):
         return Polarity.HYPOTHETICAL
     if _NEGATION_INSIDE.search(inside):
         return Polarity.NEGATED
