@@ -311,3 +311,32 @@ def test_a_faint_not_fully_back_to_normal_is_p1(text):
 )
 def test_words_that_settle_the_level(text, urgency):
     assert triage_by_rules(TriageInput(text)).urgency == urgency
+
+
+@pytest.mark.parametrize(
+    "text, urgency",
+    [
+        ("信已经写好给我女儿了，药也攒了两个月，今晚就吃", "P1"),
+        ("阿拉爷叔心口头痛煞了，伊老早就有心脏病个，侬快点派车来", "P1"),
+        ("我先生早上起来右边胳膊和腿都不太听使唤，他说没事，躺一会就好", "P1"),
+        ("孩子在外头玩雪冻着了，小脸小手冰凉，进屋暖了一会好多了", "P3"),
+        ("头疼得厉害，已经吐了两回了，没发烧，也没磕着碰着", "P2"),
+        ("他天天喝完酒就说要打死我，今天又发短信威胁我，我现在躲在我妈家，没受伤", "P2"),
+        ("昨天晚上胸口疼了十来分钟，今天一天都好好的，要紧吗", "P2"),
+        ("我是透析的，这两天嗓子疼，咳嗽，透析没耽误", "P3"),
+        ("蜂窝煤烧完了，这么冷的天，哪儿还能买到煤啊", "P3"),
+        ("打错了不好意思，我以为是订液化气的电话", "P4"),
+        ("屋里烧着煤炉，我妈头疼想吐", "P1"),
+    ],
+)
+def test_what_the_day_of_calls_h_showed(text, urgency):
+    assert triage_by_rules(TriageInput(text)).urgency == urgency
+
+
+def test_a_gas_smell_with_no_one_ill_is_a_hazard_for_the_gas_company():
+    decision = triage_by_rules(TriageInput("楼道里一股煤气味，挺冲的，家里人都没有不舒服，怎么办啊"))
+    assert (decision.urgency, decision.disposition, decision.category) == (
+        "P2",
+        "department_dispatch",
+        "other",
+    )

@@ -44,6 +44,8 @@ WORDS = [
     "。",
     "😭",
     "救命",
+    "一股煤气味",
+    "没人不舒服",
 ]
 texts = st.lists(st.sampled_from(WORDS) | st.text(min_size=1, max_size=6), min_size=1, max_size=12).map(
     "".join
@@ -113,6 +115,13 @@ def test_a_health_reading_does_not_undo_a_rule_that_judged_it_minor():
     assert rules.minor and rules.urgency == "P4"
     reviewed = review(rules, _opinion(0.05, complaint="fever", health=0.99), THRESHOLDS, _label)
     assert reviewed.urgency == "P4"
+
+
+def test_a_health_reading_does_not_lower_a_hazard_sent_to_a_department():
+    rules = triage_by_rules(TriageInput("楼道里一股煤气味，家里人都没有不舒服，怎么办"))
+    assert (rules.urgency, rules.disposition) == ("P2", "department_dispatch")
+    reviewed = review(rules, _opinion(0.05, complaint="inhalation", health=0.99), THRESHOLDS, _label)
+    assert (reviewed.urgency, reviewed.disposition) == ("P2", "department_dispatch")
 
 
 def test_the_shipped_model_is_trained_on_the_current_cases():

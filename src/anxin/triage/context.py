@@ -28,7 +28,7 @@ _NOT_NEGATION = re.compile(
 )
 # A negation word counts only when nothing but a filler stands between it and the cue ("不动" is a verb).
 _NEGATION_BEFORE = re.compile(
-    r"(?:没有|没|无|未|否认|不|并无)(?:明显|明显的|太|怎么|怎么样|是很|很|是|再|有|出现|发生|感觉|觉得|见|什么|啥|任何|的|过|一点|想|要|打算|会|到)*$"
+    r"(?:没有|没|无|未|否认|不|并无)(?:明显|明显的|太|怎么|怎么样|是很|很|是|再|有|出现|发生|感觉|觉得|见|什么|啥|任何|的|过|一点|想|要|打算|会|到|磕着|磕到|摔着|碰着)*$"
 )
 # "胸痛倒是没有": the denial closes the clause ("满月没几天" is not a denial).
 _NEGATION_AFTER = re.compile(r"^(?:倒是|倒|也|都|是|的情况)?(?:没有|没|无|不是)(?:的|了|啊|呀|过)?$")
@@ -77,10 +77,12 @@ _ALMOST_SIGN = re.compile(r"(?:晕倒|晕过去|昏过去|昏倒|抽过去|背�
 
 # "胸口不疼": a pattern with a gap can swallow the denial; a negation just before its last character denies it.
 _NEGATION_INSIDE = re.compile(
-    r"(?:不|没有|没|无)(?:怎么|太|很|是很|再|往上|向上)?(?:[疼痛紫青乌硬僵肿麻歪斜晕吐抽破翻扇紧凹]|流血|出血|骨折|受伤|伤着?|费劲|费力|吃力)$"
+    r"(?:不|没有|没|无)(?:怎么|太|很|是很|再|往上|向上)?(?:[疼痛紫青乌硬僵肿麻歪斜晕吐抽破翻扇紧凹摔]|流血|出血|骨折|受伤|伤着?|费劲|费力|吃力|耽误|错过)$"
 )
 # "都没人不舒服" inside a match, and "万一…止不住" in a match that spans clauses.
-_NOBODY_INSIDE = re.compile(r"(?:没人|没有人)(?!接|应|开|管|理|回|在家)|谁都没|谁也没|大家都没")
+_NOBODY_INSIDE = re.compile(
+    r"(?:没人|没有人)(?!接|应|开|管|理|回|在家)|谁都没|谁也没|大家都没|都没有?(?:人|谁)?不舒服"
+)
 # "没人头疼", "大家都没不舒服": nobody has it (checked before "没人" is read as "没人管").
 _NOBODY_BEFORE = re.compile(
     r"(?:没人|没谁|没有人|没有谁|谁也没|谁都没|大家都没|都没)(?:有|感觉|觉得|出现|说)?$"

@@ -31,6 +31,7 @@ _CHRONIC = (
     "cancer_chemo",
     "immunosuppressed",
 )
+_CHRONIC_AND_DISABLED = frozenset((*_CHRONIC, "disabled"))
 _HIGH_RISK = ("elderly_60", "chronic", "pregnant", "child_under_3")
 # A group implies the wider ones (in this order, so the chain carries through).
 _WIDER_GROUPS = (
@@ -121,7 +122,8 @@ def gather_facts(inp: TriageInput, ruleset: Ruleset) -> _Reading:
     for group, pattern in ruleset.group_patterns.items():
         if group not in candidates:
             continue
-        found = reading.present_matches(pattern)
+        # A chronic condition is told in the past ("去年心梗放过支架"): it still makes the person high-risk.
+        found = reading.present_matches(pattern, past_counts=group in _CHRONIC_AND_DISABLED)
         if found:
             facts.add_group(group, found[0])
     _derive_groups(facts)

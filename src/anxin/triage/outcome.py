@@ -74,7 +74,9 @@ def settle(
     disposition = winner.disposition if winner else cue_category.disposition
     decided_by = winner.id if winner else f"category.{cue_category.code}"
     raised: tuple[Raise, ...] = ()
-    closed = urgency == "P4" or disposition in NON_MEDICAL_DISPOSITIONS
+    # A hazard rule's P2 department_dispatch (a gas leak with no one ill) is not closed: the safe default
+    # only ever raises a proposal that ends at first contact or at a non-medical service within 24 hours.
+    closed = urgency == "P4" or (disposition in NON_MEDICAL_DISPOSITIONS and urgency_rank(urgency) >= 2)
     if health is not None and not minor and closed:
         raised = (_safe_default(hits, health),)
         urgency, disposition, decided_by = SAFE_URGENCY, SAFE_DISPOSITION, SAFE_DEFAULT

@@ -43,7 +43,7 @@ def _raise_to(opinion: Opinion, decision: Decision, thresholds: Thresholds) -> t
         if decision.category in HEALTH_CATEGORIES and complaint != "mental_health":
             category = decision.category
         return "P2", disposition, category
-    closed = decision.urgency == "P4" or decision.disposition in NON_MEDICAL_DISPOSITIONS
+    closed = rank == 3 or (rank == 2 and decision.disposition in NON_MEDICAL_DISPOSITIONS)
     if closed and not decision.minor and opinion.health >= thresholds.health:
         category = decision.category if decision.category in HEALTH_CATEGORIES else "medical_consult"
         return "P3", "doctor_callback", category
