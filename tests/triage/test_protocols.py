@@ -340,3 +340,17 @@ def test_a_gas_smell_with_no_one_ill_is_a_hazard_for_the_gas_company():
         "department_dispatch",
         "other",
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我男朋友说活着没意思，刚才发消息说要去另一个世界了，现在联系不上",
+        "孩子头先出来了，还在家里",
+        "热水壶整个倒在孩子身上了，从脖子到肚子都烫了",
+        "被马蜂蜇了以后浑身起疙瘩，头晕要倒",
+        "老人拉了一马桶的黑便，头晕站不住",
+    ],
+)
+def test_p1_signs_in_lay_words(text):
+    assert triage_by_rules(TriageInput(text)).urgency == "P1"
