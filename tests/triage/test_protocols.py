@@ -307,15 +307,7 @@ def test_a_faint_not_fully_back_to_normal_is_p1(text):
         ("我妈七十了，有点咳嗽，我问她喘不喘，她说不喘，嘴唇也不紫，血氧九十七", "P3"),
         ("今天骑车的时候有沙子飞进眼睛，用水冲过了，现在还是有点红有点涩，看东西没问题", "P3"),
         ("干活的时候铁屑飞进眼睛里了，疼得睁不开", "P1"),
-    ],
-)
-def test_words_that_settle_the_level(text, urgency):
-    assert triage_by_rules(TriageInput(text)).urgency == urgency
-
-
-@pytest.mark.parametrize(
-    "text, urgency",
-    [
+        # what the day of calls of training set H showed
         ("信已经写好给我女儿了，药也攒了两个月，今晚就吃", "P1"),
         ("阿拉爷叔心口头痛煞了，伊老早就有心脏病个，侬快点派车来", "P1"),
         ("我先生早上起来右边胳膊和腿都不太听使唤，他说没事，躺一会就好", "P1"),
@@ -327,9 +319,15 @@ def test_words_that_settle_the_level(text, urgency):
         ("蜂窝煤烧完了，这么冷的天，哪儿还能买到煤啊", "P3"),
         ("打错了不好意思，我以为是订液化气的电话", "P4"),
         ("屋里烧着煤炉，我妈头疼想吐", "P1"),
+        # P1 signs in lay words
+        ("我男朋友说活着没意思，刚才发消息说要去另一个世界了，现在联系不上", "P1"),
+        ("孩子头先出来了，还在家里", "P1"),
+        ("热水壶整个倒在孩子身上了，从脖子到肚子都烫了", "P1"),
+        ("被马蜂蜇了以后浑身起疙瘩，头晕要倒", "P1"),
+        ("老人拉了一马桶的黑便，头晕站不住", "P1"),
     ],
 )
-def test_what_the_day_of_calls_h_showed(text, urgency):
+def test_words_that_settle_the_level(text, urgency):
     assert triage_by_rules(TriageInput(text)).urgency == urgency
 
 
@@ -340,17 +338,3 @@ def test_a_gas_smell_with_no_one_ill_is_a_hazard_for_the_gas_company():
         "department_dispatch",
         "other",
     )
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "我男朋友说活着没意思，刚才发消息说要去另一个世界了，现在联系不上",
-        "孩子头先出来了，还在家里",
-        "热水壶整个倒在孩子身上了，从脖子到肚子都烫了",
-        "被马蜂蜇了以后浑身起疙瘩，头晕要倒",
-        "老人拉了一马桶的黑便，头晕站不住",
-    ],
-)
-def test_p1_signs_in_lay_words(text):
-    assert triage_by_rules(TriageInput(text)).urgency == "P1"

@@ -89,20 +89,23 @@ _NOBODY_BEFORE = re.compile(
 )
 
 
+def _start_after_last(boundary: re.Pattern, text: str, start: int) -> int:
+    """Where the stretch of ``text`` that holds ``start`` begins: just after the last boundary before it."""
+    last = 0
+    for found in boundary.finditer(text, 0, start):
+        last = found.end()
+    return last
+
+
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause of ``text`` around the span [start, end)."""
-    clause_start = 0
-    for boundary in _CLAUSE_BREAK.finditer(text, 0, start):
-        clause_start = boundary.end()
+    clause_start = _start_after_last(_CLAUSE_BREAK, text, start)
     following = _CLAUSE_BREAK.search(text, end)
     return clause_start, following.start() if following else len(text)
 
 
 def _on_screen(text: str, start: int) -> bool:
-    sentence_start = 0
-    for boundary in _SENTENCE_END.finditer(text, 0, start):
-        sentence_start = boundary.end()
-    screens = list(_SCREEN.finditer(text, sentence_start, start))
+    screens = list(_SCREEN.finditer(text, _start_after_last(_SENTENCE_END, text, start), start))
     return bool(screens) and not _OWN_PEOPLE.search(text, screens[-1].end(), start)
 
 

@@ -32,6 +32,13 @@ _NOT_MINOR = (
 )
 
 
+def ends_without_care(urgency: str, disposition: str) -> bool:
+    """Answered and closed at first contact, or sent within 24 hours to a service that is not medical: what the
+    safe default and the safety net raise for a health message. A hazard rule's P2 department_dispatch (a gas
+    leak with no one ill) is neither, and is never lowered to P3."""
+    return urgency == "P4" or (disposition in NON_MEDICAL_DISPOSITIONS and urgency == "P3")
+
+
 def health_evidence(reading, hits: list[Hit]):
     """Why the message is about health (a clinical rule fired, or its words describe a symptom, an injury or
     distress), or None."""
@@ -74,10 +81,7 @@ def settle(
     disposition = winner.disposition if winner else cue_category.disposition
     decided_by = winner.id if winner else f"category.{cue_category.code}"
     raised: tuple[Raise, ...] = ()
-    # A hazard rule's P2 department_dispatch (a gas leak with no one ill) is not closed: the safe default
-    # only ever raises a proposal that ends at first contact or at a non-medical service within 24 hours.
-    closed = urgency == "P4" or (disposition in NON_MEDICAL_DISPOSITIONS and urgency_rank(urgency) >= 2)
-    if health is not None and not minor and closed:
+    if health is not None and not minor and ends_without_care(urgency, disposition):
         raised = (_safe_default(hits, health),)
         urgency, disposition, decided_by = SAFE_URGENCY, SAFE_DISPOSITION, SAFE_DEFAULT
         if category not in HEALTH_CATEGORIES:

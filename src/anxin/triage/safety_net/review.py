@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from anxin.triage.codes import urgency_rank
 from anxin.triage.decision import Decision, Raise
-from anxin.triage.outcome import HEALTH_CATEGORIES, NON_MEDICAL_DISPOSITIONS
+from anxin.triage.outcome import HEALTH_CATEGORIES, ends_without_care
 from anxin.triage.safety_net.model import NONE, Opinion
 
 RULE = "model.safety_net"
@@ -43,7 +43,7 @@ def _raise_to(opinion: Opinion, decision: Decision, thresholds: Thresholds) -> t
         if decision.category in HEALTH_CATEGORIES and complaint != "mental_health":
             category = decision.category
         return "P2", disposition, category
-    closed = rank == 3 or (rank == 2 and decision.disposition in NON_MEDICAL_DISPOSITIONS)
+    closed = ends_without_care(decision.urgency, decision.disposition)
     if closed and not decision.minor and opinion.health >= thresholds.health:
         category = decision.category if decision.category in HEALTH_CATEGORIES else "medical_consult"
         return "P3", "doctor_callback", category
