@@ -77,7 +77,7 @@ _ALMOST_SIGN = re.compile(r"(?:晕倒|晕过去|昏过去|昏倒|抽过去|背�
 
 # "胸口不疼": a pattern with a gap can swallow the denial; a negation just before its last character denies it.
 _NEGATION_INSIDE = re.compile(
-    r"(?:不|没有|没|无)(?:怎么|太|很|是很|再|往上|向上)?(?:[疼痛紫青乌硬僵肿麻歪斜晕吐抽破翻扇紧凹摔]|流血|出血|骨折|受伤|伤着?|费劲|费力|吃力|耽误|错过)$"
+    r"(?:不|没有|没|无)(?:怎么|太|很|是很|再|往上|向上)?(?:[疼痛紫青乌硬僵肿麻歪斜晕吐抽破翻扇紧凹摔]|头晕|头昏|流血|出血|骨折|受伤|伤着?|费劲|费力|吃力|耽误|错过)$"
 )
 # "都没人不舒服" inside a match, and "万一…止不住" in a match that spans clauses.
 _NOBODY_INSIDE = re.compile(
