@@ -56,6 +56,7 @@ CASES = [
     ("痰里有点血丝", {}, "P3", None, "haemorrhage"),
     ("切菜割了个大口子，血流了好多，按了十分钟现在止住了，要不要缝针", {}, "P2", None, "haemorrhage"),
     ("血流了好多，现在止住了，可他脸色发白、冒冷汗", {}, "P1", "major_bleeding", "haemorrhage"),
+    ("出血很多，现在止住了，他手脚冰凉", {}, "P1", "major_bleeding", "haemorrhage"),
     ("手上划了道口子，挺深的，得缝针吧", {"age": 30}, "P2", None, "haemorrhage"),
     # burns (§4.7)
     ("开水烫到孩子脸了", {}, "P1", "severe_burn", "burns"),
