@@ -44,6 +44,8 @@ CASES = [
     ("我爸摔了一跤，后脑勺着地，刚才吐了两次", {}, "P1", "head_injury", "falls"),
     ("奶奶摔倒了起不来", {}, "P1", "severe_trauma", "falls"),
     ("从梯子上摔下来了", {}, "P1", "severe_trauma", "falls"),
+    ("我家孩子爬到六楼窗户外面去了，站在空调外机上", {}, "P1", "severe_trauma", "falls"),
+    ("孩子趴在窗台上往外看，窗户有护栏的", {}, "P4", None, None),
     ("摔了一下擦破点皮，没什么大事", {"age": 30}, "P4", None, "falls"),
     # trauma (§4.28)
     ("被电动车撞了，腿流血", {}, "P1", "severe_trauma", "trauma"),

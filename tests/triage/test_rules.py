@@ -112,6 +112,7 @@ def test_channels(text, channel, category, urgency, disposition):
     ("text", "category", "disposition"),
     [
         ("家里没菜了，能帮忙买点吗", "supplies", "volunteer_errand"),
+        ("能不能帮我买点面条和鸡蛋", "supplies", "volunteer_errand"),
         ("降压药吃完了，出不去小区买不到", "medication", "medication_delivery"),
         ("隔离几天可以解封", "policy", "answer_closed"),
         ("加强针在哪里打", "vaccination", "answer_closed"),
@@ -128,6 +129,11 @@ def test_channels(text, channel, category, urgency, disposition):
 def test_categories_and_their_dispositions(text, category, disposition):
     decision = _decide(text)
     assert (decision.category, decision.disposition) == (category, disposition)
+
+
+@pytest.mark.parametrize("text", ["外面排队的人多不多，几点关门", "他一米八的个子，完蛋了钥匙丢了"])
+def test_a_food_character_inside_another_word_is_no_supplies_cue(text):
+    assert _decide(text).category != "supplies"
 
 
 def test_the_most_urgent_concern_wins_in_a_mixed_message():
