@@ -18,6 +18,7 @@ from anxin.hotline.models import Case, CaseEvent, ClinicianAlert, TriageOverride
 from anxin.hotline.proposal import TriageFields
 from anxin.hotline.triage_display import CONDITION_LABELS, IGNORED_LABELS, RED_FLAG_LABELS
 from anxin.triage.codes import CONDITIONS, RED_FLAGS
+from anxin.triage.context import Polarity
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,7 @@ def override(world, *, summary=CONVULSION, urgency="P2", reason="家长说只是
 def test_every_red_flag_and_condition_the_engine_knows_has_a_label():
     assert set(RED_FLAG_LABELS) == set(RED_FLAGS)
     assert set(CONDITION_LABELS) == set(CONDITIONS)
-    assert set(IGNORED_LABELS) == {"negated", "history", "hypothetical", "figurative"}
+    assert set(IGNORED_LABELS) == {p.value for p in Polarity} - {"present"}
 
 
 @pytest.mark.parametrize(

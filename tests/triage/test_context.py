@@ -27,6 +27,12 @@ def _polarity(text, cue):
         ("没有发烧但是呼吸困难", "呼吸困难", Polarity.PRESENT),
         ("三年前抽过，今天又抽了", "又抽", Polarity.PRESENT),
         ("没法呼吸", "呼吸", Polarity.PRESENT),
+        ("隔壁床大爷呼吸困难被推走了，我爸就是有点咳", "呼吸困难", Polarity.SOMEONE_ELSE),
+        ("同事昨天抽搐送医院了，我们办公室要不要测核酸", "抽搐", Polarity.SOMEONE_ELSE),
+        # a neighbour calling about a neighbour, or the caller's own people, still count
+        ("邻居家老人喘不上气，你们快来", "喘不上气", Polarity.PRESENT),
+        ("邻居说我爸喘不上气被拉走了，我妈也喘", "喘不上气", Polarity.PRESENT),
+        ("楼下大爷胸口疼送医院了", "胸口疼", Polarity.PRESENT),
     ],
 )
 def test_it_reads_the_polarity_of_a_cue(text, cue, expected):
@@ -57,3 +63,9 @@ def test_the_explanation_lists_what_was_set_aside():
     ignored = {(item["rule"], item["ignored"]) for item in decision.explanation() if "ignored" in item}
     assert ("rf.dyspnea", "negated") in ignored
     assert ("rf.convulsion", "history") in ignored
+
+
+def test_another_persons_hospital_does_not_make_the_callers_question_finding_care():
+    decision = triage(TriageInput("隔壁老太太前两天中风住院了，我妈也有高血压，平时要注意点啥？"))
+    assert (decision.urgency, decision.category) == ("P4", "medical_consult")
+    assert decision.complaint != "stroke"

@@ -157,3 +157,15 @@ def test_each_fired_rule_explains_itself_with_the_words_that_triggered_it():
     span = decisive[0]["evidence"][0]["span"]
     assert text[span[0] : span[1]] == decisive[0]["evidence"][0]["quote"] == "抽了一下"
     assert decisive[0]["because"]
+
+
+@pytest.mark.parametrize(
+    ("text", "urgency"),
+    [
+        ("我爸血压一百五，要紧吗", "P3"),  # a reading out of range is a sign: never closed at first contact
+        ("心跳一百二十多，没别的感觉", "P2"),
+        ("我血压130/80，能打疫苗吗", "P4"),  # a normal reading is not
+    ],
+)
+def test_a_reading_outside_its_normal_range_is_about_health(text, urgency):
+    assert _decide(text).urgency == urgency

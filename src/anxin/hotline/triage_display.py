@@ -79,6 +79,7 @@ IGNORED_LABELS = {
     "history": gettext_lazy("既往"),
     "hypothetical": gettext_lazy("假设"),
     "figurative": gettext_lazy("比喻"),
+    "someone_else": gettext_lazy("他人已送医"),
 }
 SEX_LABELS = {"M": gettext_lazy("男"), "F": gettext_lazy("女")}
 CODE_LABELS = {

@@ -2,7 +2,8 @@
 
 A caller's sentence is cut into clauses at punctuation and at 但/可是/不过; a cue is read inside its clause only.
 "没有呼吸困难", "不喘" deny it, and so does "喘气都正常"; "上次抽搐是三年前" puts it in the past; "万一抽搐怎么办" only fears it;
-"气得我要中风了" is a figure of speech. Anything else counts: when unsure, the cue stands, because missing an emergency costs more than a false alarm.
+"气得我要中风了" is a figure of speech; "隔壁床大爷呼吸困难被推走了，我爸就是有点咳" is someone else, already in care.
+Anything else counts: when unsure, the cue stands, because missing an emergency costs more than a false alarm.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ class Polarity(StrEnum):
     HISTORY = "history"
     HYPOTHETICAL = "hypothetical"
     FIGURATIVE = "figurative"
+    SOMEONE_ELSE = "someone_else"
 
 
 _CLAUSE_BREAK = re.compile(
@@ -88,6 +90,18 @@ _NOBODY_BEFORE = re.compile(
     r"(?:没人|没谁|没有人|没有谁|谁也没|谁都没|大家都没|都没)(?:有|感觉|觉得|出现|说)?$"
 )
 
+# "隔壁床大爷呼吸困难被推走了，我爸就是有点咳": another person's emergency that is already in care, told before the
+# caller turns to their own. All three are needed, so a neighbour calling about a neighbour still counts.
+_SOMEONE_ELSE = re.compile(r"隔壁床|邻床|同病房|病友|邻居|同事|同学|朋友|别人|楼上|楼下|对门|隔壁")
+_CALLER = re.compile(r"我|咱|俺")
+_IN_CARE = (
+    r"(?:被|让)?(?:120|救护车|急救车|家里人|家属)?(?:给)?"
+    r"(?:拉走|推走|接走|送走|抬走|送(?:去|到|进)?(?:了)?(?:医院|急诊|抢救)|住(?:进)?(?:了)?院|进(?:了)?(?:icu|重症|抢救室)|"
+    r"去世|过世|没了|走了)"
+)
+_IN_CARE_AFTER = re.compile(rf"^[^。！？!?\n]{{0,10}}?{_IN_CARE}")
+_IN_CARE_WORDS = re.compile(_IN_CARE)
+
 
 def _start_after_last(boundary: re.Pattern, text: str, start: int) -> int:
     """Where the stretch of ``text`` that holds ``start`` begins: just after the last boundary before it."""
@@ -109,6 +123,32 @@ def _on_screen(text: str, start: int) -> bool:
     return bool(screens) and not _OWN_PEOPLE.search(text, screens[-1].end(), start)
 
 
+def _told_of_someone_else(text: str, start: int) -> bool:
+    """Another person is named before ``start`` in its sentence, and the caller does not come in between."""
+    sentence_start = _start_after_last(_SENTENCE_END, text, start)
+    others = list(_SOMEONE_ELSE.finditer(text, sentence_start, start))
+    return bool(others) and not _CALLER.search(text, others[-1].end(), start)
+
+
+def _someone_elses_in_care(text: str, start: int, end: int) -> bool:
+    if not _told_of_someone_else(text, start):
+        return False
+    in_care = _IN_CARE_AFTER.match(text[end:])
+    return bool(in_care) and bool(_OWN_PEOPLE.search(text, end + in_care.end()))
+
+
+def someone_elses_care(text: str) -> list[tuple[int, int]]:
+    """Where the message says another person is already in care ("隔壁老王昨天中风住院了，我爸…"): words about
+    that person's hospital that do not make the caller's own request a question of finding care."""
+    if not _SOMEONE_ELSE.search(text):
+        return []
+    return [
+        m.span()
+        for m in _IN_CARE_WORDS.finditer(text)
+        if _told_of_someone_else(text, m.start()) and _OWN_PEOPLE.search(text, m.end())
+    ]
+
+
 def _asked_either_way(text: str, start: int, end: int) -> bool:
     """ "喘不喘", "疼不疼", "烧没烧": the sign is asked about, not told."""
     return text[end : end + 1] in ("不", "没") and text[end + 1 : end + 2] == text[end - 1 : end]
@@ -120,6 +160,8 @@ def polarity(text: str, start: int, end: int) -> Polarity:
     after = text[end:clause_end]
     if _HYPOTHETICAL.search(before) or _on_screen(text, start):
         return Polarity.HYPOTHETICAL
+    if _someone_elses_in_care(text, start, end):
+        return Polarity.SOMEONE_ELSE
     if _FIGURATIVE_BEFORE.search(before):
         return Polarity.FIGURATIVE
     inside = text[start:end]

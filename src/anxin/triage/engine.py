@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from anxin.triage.codes import urgency_rank
-from anxin.triage.context import Polarity, polarity
+from anxin.triage.context import Polarity, polarity, someone_elses_care
 from anxin.triage.decision import Decision, Hit, Ignored
 from anxin.triage.evidence import Evidence, Reading
 from anxin.triage.facts import READERS, Facts
@@ -104,6 +104,13 @@ class _Reading:
             found = self.present_matches(cue.pattern)
             if not found and cue.or_temperature_min is not None:
                 found = [r.evidence for r in self.facts.temperature if r.value >= cue.or_temperature_min]
+            if not found:
+                found = [
+                    r.evidence
+                    for name, low, high in cue.or_reading_outside
+                    for r in getattr(self.facts, name)
+                    if not low <= r.value <= high
+                ]
             self.cue_hits[name] = found[0] if found else None
         return self.cue_hits[name]
 
@@ -297,10 +304,16 @@ def _recognise(reading: _Reading) -> list[Hit]:
     ]
 
 
+def _without_someone_elses_care(text: str) -> str:
+    for start, end in someone_elses_care(text):
+        text = text[:start] + "|" * (end - start) + text[end:]
+    return text
+
+
 def score_categories(reading: _Reading) -> tuple[CategoryCues | None, tuple[Evidence, ...], bool]:
     """The category whose cue words score highest, its evidence, and whether a strong cue counted. Topic words
     count whatever their polarity: "没有呼吸困难" is still a medical question."""
-    text, chars = reading.facts.text, reading.facts.chars
+    text, chars = _without_someone_elses_care(reading.facts.text), reading.facts.chars
     scores: dict[int, int] = {}
     strong: set[int] = set()
     for position, kind in reading.ruleset.category_index.candidates(chars):

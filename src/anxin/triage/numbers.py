@@ -81,6 +81,8 @@ def _positional_with_units(text: str) -> float | None:
             current = _CN_DIGITS[char]
         else:
             return None
+    if len(text) >= 2 and text[-2] == "百" and text[-1] in _CN_DIGITS:
+        current *= 10  # 一百五 = 150, 两百二 = 220 (一百零五 = 105)
     return float(total + current)
 
 

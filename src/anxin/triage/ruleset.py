@@ -157,6 +157,8 @@ class Protocol:
 class Cue:
     pattern: GatedPattern
     or_temperature_min: float | None = None  # a reading this high counts as the cue (a fever is a symptom)
+    # a reading outside its normal range counts as the cue: reading name → (lowest normal, highest normal)
+    or_reading_outside: tuple[tuple[str, float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,10 @@ def compile_patterns(patterns: list[str], where: str) -> GatedPattern | None:
         return GatedPattern(re.compile("|".join(alternatives)), alternatives)
     except re.error as error:
         raise RulesetError(f"{where}: bad pattern: {error}") from error
+
+
+# The readings a cue may count when outside their normal range (Facts fields, facts.py).
+READINGS = ("bp_systolic", "bp_diastolic", "heart_rate", "resp_rate", "glucose", "spo2", "temperature")
 
 
 def _known(value, allowed, what: str, where: str):
@@ -397,7 +403,11 @@ class _Parsed:
             self.implied.append((pattern, float(entry["value"])))
         for cue, entry in data.get("cues", {}).items():
             pattern = compile_patterns(entry["patterns"], f"{name} cue {cue}")
-            self.cues[cue] = Cue(pattern, entry.get("or_temperature_min"))
+            outside = tuple(
+                (_known(reading, READINGS, "reading", name), float(low), float(high))
+                for reading, (low, high) in entry.get("or_reading_outside", {}).items()
+            )
+            self.cues[cue] = Cue(pattern, entry.get("or_temperature_min"), outside)
         for channel, entry in data.get("channels", {}).items():
             category = _known(entry["category"], CATEGORIES, "category", name)
             self.channels[_known(channel, CHANNELS, "channel", name)] = category
