@@ -48,6 +48,7 @@ CASES = [
     ("孩子趴在窗台上往外看，窗户有护栏的", {}, "P4", None, None),
     ("摔了一下擦破点皮，没什么大事", {"age": 30}, "P4", None, "falls"),
     # trauma (§4.28)
+    ("手指切了个大口子，流了很多血，现在按住止住了", {}, "P2", None, "haemorrhage"),  # 切了 is a cut, not a severed finger
     ("被电动车撞了，腿流血", {}, "P1", "severe_trauma", "trauma"),
     ("切菜把手指划了个小口子，血已经止住了", {"age": 30}, "P4", None, "trauma"),
     ("脚崴了，肿得像馒头，不敢着地", {}, "P2", None, "trauma"),
