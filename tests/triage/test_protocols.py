@@ -62,10 +62,12 @@ CASES = [
     ("出血很多，现在止住了，他手脚冰凉", {}, "P1", "major_bleeding", "haemorrhage"),
     ("手上划了道口子，挺深的，得缝针吧", {"age": 30}, "P2", None, "haemorrhage"),
     # burns (§4.7)
+    ("被开水烫了，整个胳膊起大泡", {"age": 30}, "P2", None, "burns"),
     ("开水烫到孩子脸了", {}, "P1", "severe_burn", "burns"),
     ("手背被热油烫了，起了好几个水泡", {"age": 40}, "P2", None, "burns"),
     ("被开水烫了一下，手指发红，没起泡", {"age": 30}, "P4", None, "burns"),
     # electrocution, drowning (§4.15, §4.14)
+    ("孩子洗澡的时候滑到浴缸里，捞起来没反应", {}, "P1", "drowning", "drowning"),
     ("修灯的时候触电了，人昏过去了", {}, "P1", "electrocution", "electrocution"),
     ("插插头被电了一下，手指头现在还有点麻，别的没事", {"age": 35}, "P2", None, "electrocution"),
     ("我爸七十了，这两天大便上老带着鲜血，人精神还行，不晕", {"age": 70}, "P2", None, "haemorrhage"),
