@@ -48,6 +48,7 @@ CASES = [
     ("孩子趴在窗台上往外看，窗户有护栏的", {}, "P4", None, None),
     ("摔了一下擦破点皮，没什么大事", {"age": 30}, "P4", None, "falls"),
     # trauma (§4.28)
+    ("手被门夹了，指甲发紫，能动", {}, "P3", None, "trauma"),  # a bruised nail is no cyanosis
     ("手指切了个大口子，流了很多血，现在按住止住了", {}, "P2", None, "haemorrhage"),  # 切了 is a cut, not a severed finger
     ("被电动车撞了，腿流血", {}, "P1", "severe_trauma", "trauma"),
     ("切菜把手指划了个小口子，血已经止住了", {"age": 30}, "P4", None, "trauma"),
@@ -129,6 +130,8 @@ CASES = [
     ("腰疼，腿发麻没劲", {}, "P2", None, "back_pain"),
     ("腰疼好几天了", {}, "P3", None, "back_pain"),
     # mental health (§4.25)
+    ("我老婆生完孩子两周，天天哭，说孩子没她会更好", {}, "P2", "suicidal_ideation", "mental_health"),
+    ("儿子说同学欺负他，他不想上学了，整天关在房间里", {}, "P3", None, "mental_health"),
     ("我现在站在江边，不想活了", {}, "P1", "suicidal_ideation", "mental_health"),
     ("最近在网上查怎么自杀不痛苦", {}, "P1", "suicidal_ideation", "mental_health"),
     ("活着没意思，天天想死", {}, "P2", "suicidal_ideation", "mental_health"),
