@@ -8,6 +8,7 @@ from anxin.triage.engine import triage_by_rules
 
 CASES = [
     # stroke (§4.27)
+    ("我父亲七十六，今天下午开始右手拿不稳筷子，说话也有点慢", {}, "P1", "stroke_signs", "stroke"),
     ("我妈吃饭的时候突然嘴歪了，筷子也拿不住", {}, "P1", "stroke_signs", "stroke"),
     ("老爷子看电视看着看着，右边胳膊抬不起来了，说话也大舌头", {}, "P1", "stroke_signs", "stroke"),
     ("我爸突然说不出话，半边身子麻", {}, "P1", "stroke_signs", "stroke"),
@@ -95,6 +96,7 @@ CASES = [
     ("宝宝出生十天，呼吸一停一停的，嘴唇发紫", {}, "P1", "newborn_danger", "newborn"),
     ("出生二十天的宝宝，吃奶比平时少了一半", {}, "P2", None, "newborn"),
     # fever (§4.30)
+    ("孩子一岁半，发烧40度，身上起了一些按了不褪色的红点", {}, "P1", "meningitis_signs", "fever"),
     ("阳了，发烧38度5，吃什么药", {}, "P4", None, "fever"),
     ("发烧，脖子发硬，身上有按压不褪色的出血点", {}, "P1", "meningitis_signs", "fever"),
     ("宝宝两个月，发烧38度", {}, "P2", "infant_fever", "fever"),
