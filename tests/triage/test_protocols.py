@@ -112,6 +112,7 @@ CASES = [
     ("血糖2.8，出冷汗手抖，人是清醒的", {}, "P2", None, "diabetic"),
     ("血糖二十多", {}, "P2", None, "diabetic"),
     # chronic disease (§4.32)
+    ("我们这里停电了，我爸用的制氧机不能用了，他有慢阻肺", {}, "P2", None, "chronic_disease"),
     ("我爸尿毒症，小区封了去不了透析", {}, "P2", "dialysis_missed", "chronic_disease"),
     # poisoning (§4.22)
     ("孙子把奶奶的降压药当糖吃了几片，现在看着没事", {}, "P1", "poisoning", "poisoning"),
