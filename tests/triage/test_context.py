@@ -69,3 +69,15 @@ def test_another_persons_hospital_does_not_make_the_callers_question_finding_car
     decision = triage(TriageInput("隔壁老太太前两天中风住院了，我妈也有高血压，平时要注意点啥？"))
     assert (decision.urgency, decision.category) == ("P4", "medical_consult")
     assert decision.complaint != "stroke"
+
+
+def test_words_a_milder_rule_outweighed_are_set_aside_for_the_safety_net():
+    decision = triage(TriageInput("手指切了个大口子，流了很多血，现在按住止住了"))
+    outweighed = [item for item in decision.ignored if item.reason is Polarity.OUTWEIGHED]
+    assert [item.rule_id for item in outweighed] == ["rf.major_bleeding"]
+    assert decision.urgency == "P2"
+
+
+def test_the_name_of_a_fever_clinic_is_no_fever():
+    decision = triage(TriageInput("发热门诊几点关门"))
+    assert (decision.category, decision.complaint) == ("care_navigation", None)

@@ -29,6 +29,8 @@ CASES = [
     ("我抽血的时候晕了一下，现在醒了没事了", {"age": 30}, "P3", None, "unconscious"),
     ("我妈晕倒了一下，现在醒过来了，说话正常", {"age": 72}, "P2", None, "unconscious"),
     # breathing (§4.6)
+    ("我老公打呼噜很响，有时候好像憋气", {}, "P3", None, "breathing"),  # sleep apnoea, not dyspnoea
+    ("俺爹七十多了，这两天干点活就喘，歇一会儿能缓过来", {}, "P2", None, "breathing"),  # 俺爹七十多 is 75
     ("我爸喘不上气，坐着都喘", {}, "P1", "dyspnea", "breathing"),
     ("孩子肋骨那里一吸一吸往里凹", {}, "P1", "dyspnea", "breathing"),
     ("呼吸一分钟三十多次", {"age": 50}, "P1", "dyspnea", "breathing"),
@@ -50,7 +52,13 @@ CASES = [
     ("摔了一下擦破点皮，没什么大事", {"age": 30}, "P4", None, "falls"),
     # trauma (§4.28)
     ("手被门夹了，指甲发紫，能动", {}, "P3", None, "trauma"),  # a bruised nail is no cyanosis
-    ("手指切了个大口子，流了很多血，现在按住止住了", {}, "P2", None, "haemorrhage"),  # 切了 is a cut, not a severed finger
+    (
+        "手指切了个大口子，流了很多血，现在按住止住了",
+        {},
+        "P2",
+        None,
+        "haemorrhage",
+    ),  # 切了 is a cut, not a severed finger
     ("被电动车撞了，腿流血", {}, "P1", "severe_trauma", "trauma"),
     ("切菜把手指划了个小口子，血已经止住了", {"age": 30}, "P4", None, "trauma"),
     ("脚崴了，肿得像馒头，不敢着地", {}, "P2", None, "trauma"),

@@ -80,6 +80,7 @@ IGNORED_LABELS = {
     "hypothetical": gettext_lazy("假设"),
     "figurative": gettext_lazy("比喻"),
     "someone_else": gettext_lazy("他人已送医"),
+    "outweighed": gettext_lazy("另有规则判断"),
 }
 SEX_LABELS = {"M": gettext_lazy("男"), "F": gettext_lazy("女")}
 CODE_LABELS = {

@@ -19,6 +19,9 @@ class Polarity(StrEnum):
     HYPOTHETICAL = "hypothetical"
     FIGURATIVE = "figurative"
     SOMEONE_ELSE = "someone_else"
+    # not a reading of the words' context: a milder rule that names the case ("按住止住了", "打呼噜…憋气")
+    # outweighed the rule these words fired (its ``unless``)
+    OUTWEIGHED = "outweighed"
 
 
 _CLAUSE_BREAK = re.compile(

@@ -371,6 +371,7 @@ def fire_rules(reading: _Reading) -> tuple[list[Hit], CategoryCues, tuple[Eviden
     ]
     fired = {hit.rule.id for hit in hits}
     minor = {hit.rule.complaint for hit in hits if hit.rule.minor and not hit.rule.recognition}
+    _set_aside_outweighed(reading, [hit for hit in hits if fired.intersection(hit.rule.unless)])
     hits = [
         hit
         for hit in hits
@@ -384,6 +385,15 @@ def fire_rules(reading: _Reading) -> tuple[list[Hit], CategoryCues, tuple[Eviden
     ]
     hits.sort(key=lambda hit: (urgency_rank(hit.rule.urgency), hit.rule.order))
     return hits, cue_category, category_evidence, strong
+
+
+def _set_aside_outweighed(reading: _Reading, outweighed: list[Hit]) -> None:
+    """The words of a rule that a milder one outweighed were judged by the rules, as negated words are: the
+    safety net reads the rest ("流了很多血，现在按住止住了" is not read as heavy bleeding again)."""
+    for hit in outweighed:
+        for evidence in hit.evidence:
+            if evidence.source == "text":
+                reading.ignored.append(Ignored(hit.rule.id, Polarity.OUTWEIGHED, evidence))
 
 
 def triage_by_rules(inp: TriageInput, ruleset: Ruleset | None = None) -> Decision:
