@@ -101,6 +101,7 @@ CASES = [
     ("怀孕30周，今天宝宝好像不怎么动", {}, "P2", "pregnancy_warning", "pregnancy"),
     ("孕38周，见红了一点点", {}, "P3", None, "pregnancy"),
     # newborn (§4.24)
+    ("屋企個BB啱啱出世五日，黃到手板都係", {}, "P2", None, "newborn"),
     ("宝宝出生十天，呼吸一停一停的，嘴唇发紫", {}, "P1", "newborn_danger", "newborn"),
     ("出生二十天的宝宝，吃奶比平时少了一半", {}, "P2", None, "newborn"),
     # fever (§4.30)
@@ -127,6 +128,7 @@ CASES = [
     ("喝了农药", {}, "P1", "poisoning", "poisoning"),
     ("不小心把早上的药吃了两遍", {"age": 50}, "P2", None, "poisoning"),
     # inhalation (§4.8)
+    ("我哋成家人都头晕，屋企用紧炭炉", {}, "P1", "co_poisoning", "inhalation"),
     ("屋里烧蜂窝煤取暖，早上一家人都头疼想吐", {}, "P1", "co_poisoning", "inhalation"),
     ("厨房一股煤气味，没人不舒服", {}, "P2", None, "inhalation"),
     # heat and cold (§4.20)

@@ -52,7 +52,7 @@ _AGE_MONTHS = re.compile(
 )
 _AGE_WEEKS = re.compile(_AGE_WEEKS.pattern.replace("{BABY}", _BABY))
 _AGE_DAYS = re.compile(
-    rf"(?:(?:出生|生下来|生了)(?:才|刚|刚刚|只有|不到)?(?P<n1>{N})(?P<more>多)?天|(?P<n2>{N})天(?:大)?的{_BABY}|{_BABY}(?:才|刚|只有)?(?P<n3>{N})天)"
+    rf"(?:(?:出生|出世|生下来|生了)(?:才|刚|刚刚|只有|不到)?(?P<n1>{N})(?P<more>多)?(?:天|日)|(?P<n2>{N})天(?:大)?的{_BABY}|{_BABY}(?:才|刚|只有)?(?P<n3>{N})天)"
 )
 _PREGNANCY = re.compile(
     rf"(?:孕|怀孕|怀了|怀着|怀上)(?:了|已经|快|才|刚|刚刚|都)?(?P<n>{N})(?P<more>多)?(?P<unit>周|个多?月|月)"
