@@ -29,6 +29,7 @@ CASES = [
     ("我抽血的时候晕了一下，现在醒了没事了", {"age": 30}, "P3", None, "unconscious"),
     ("我妈晕倒了一下，现在醒过来了，说话正常", {"age": 72}, "P2", None, "unconscious"),
     # breathing (§4.6)
+    ("喉咙肿得咽不下口水，说话声音都变了", {}, "P1", "dyspnea", "breathing"),
     ("我老公打呼噜很响，有时候好像憋气", {}, "P3", None, "breathing"),  # sleep apnoea, not dyspnoea
     ("俺爹七十多了，这两天干点活就喘，歇一会儿能缓过来", {}, "P2", None, "breathing"),  # 俺爹七十多 is 75
     ("我爸喘不上气，坐着都喘", {}, "P1", "dyspnea", "breathing"),
@@ -63,6 +64,7 @@ CASES = [
     ("切菜把手指划了个小口子，血已经止住了", {"age": 30}, "P4", None, "trauma"),
     ("脚崴了，肿得像馒头，不敢着地", {}, "P2", None, "trauma"),
     # haemorrhage (§4.21)
+    ("手上血流不止", {}, "P1", "major_bleeding", "haemorrhage"),
     ("伤口的血一直往外冒，按不住", {}, "P1", "major_bleeding", "haemorrhage"),
     ("吐了好多咖啡色的东西", {}, "P1", "major_bleeding", "haemorrhage"),
     ("流鼻血半个小时了还止不住", {}, "P2", None, "haemorrhage"),
