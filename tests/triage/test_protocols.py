@@ -365,3 +365,28 @@ def test_a_gas_smell_with_no_one_ill_is_a_hazard_for_the_gas_company():
         "department_dispatch",
         "other",
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "人事不省", "牙关紧闭", "气若游丝", "奄奄一息", "头破血流", "言语不清", "呕血", "手上血流不止",
+        "高烧不退，人迷迷糊糊", "窒息了", "他跟老婆吵架喝药了", "割脉了", "人软了", "倒地不起", "眼前一黑就倒了",
+    ],
+)  # fmt: skip
+def test_the_set_phrases_of_an_emergency_are_p1_by_the_rules_alone(text):
+    assert triage_by_rules(TriageInput(text)).urgency == "P1"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "昨晚迷迷糊糊睡着了",
+        "压力大得让人窒息",
+        "开会开得我快窒息了",
+        "孩子发烧喝药了还不退",
+        "眼前一黑差点栽倒，现在好了",
+    ],
+)
+def test_the_same_words_as_a_figure_of_speech_or_a_near_miss_are_not(text):
+    assert triage_by_rules(TriageInput(text)).urgency != "P1"

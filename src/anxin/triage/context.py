@@ -63,7 +63,7 @@ _HYPOTHETICAL = re.compile(
 _FIGURATIVE_BEFORE = re.compile(
     r"(?:压力(?:太|很|特别|好)?大|累|气|烦|愁|忙|吓|急|憋屈|郁闷|心累|熬|笑|排队?|等|挤|"
     r"(?:贷|债|钱|工作|生活|学业|担子)[^，,。]{0,4}压)"
-    r"(?:得|的)(?:我|人|都|快|要|直|差点|差一点)*(?:肚子|头|脑壳|脑袋|胃|心口|心|腰)?$|气出(?:个|了)?$"
+    r"(?:得|的)(?:我|人|让人|叫人|令人|都|快|要|直|差点|差一点)*(?:肚子|头|脑壳|脑袋|胃|心口|心|腰)?$|气出(?:个|了)?$"
 )
 # "电视剧里有人心脏骤停，旁边的人给做心肺复苏": a scene on a screen or in the news reaches to the end of its
 # sentence, unless the caller turns to someone of their own on the way (我, 我家, 孩子, 老人 …).
