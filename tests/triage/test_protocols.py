@@ -97,6 +97,7 @@ CASES = [
     ("眼睛突然看不见了", {}, "P1", "stroke_signs", "eye"),
     ("84消毒液溅进眼睛里了", {}, "P2", None, "eye"),
     # pregnancy (§4.23)
+    ("怀孕八个月，今天早上起来眼睛看东西模糊，头很痛", {}, "P1", "obstetric_emergency", "pregnancy"),
     ("怀孕32周，下面突然流了好多血", {}, "P1", "obstetric_emergency", "pregnancy"),
     ("孕34周，感觉流水了，裤子湿了", {}, "P1", "obstetric_emergency", "pregnancy"),
     ("孕39周，破水了，没见红", {}, "P2", "pregnancy_warning", "pregnancy"),
@@ -126,6 +127,7 @@ CASES = [
     ("我们这里停电了，我爸用的制氧机不能用了，他有慢阻肺", {}, "P2", None, "chronic_disease"),
     ("我爸尿毒症，小区封了去不了透析", {}, "P2", "dialysis_missed", "chronic_disease"),
     # poisoning (§4.22)
+    ("我家孩子误食了洗衣凝珠", {}, "P1", "poisoning", "poisoning"),
     ("孙子把奶奶的降压药当糖吃了几片，现在看着没事", {}, "P1", "poisoning", "poisoning"),
     ("喝了农药", {}, "P1", "poisoning", "poisoning"),
     ("不小心把早上的药吃了两遍", {"age": 50}, "P2", None, "poisoning"),
