@@ -25,6 +25,7 @@ CASES = [
     # arrest (§4.9)
     ("人倒在地上没反应，好像没呼吸了", {}, "P1", "cardiac_arrest", "arrest"),
     # unconscious (§4.29)
+    ("八十五岁老爷子今天一直躺着不吃不喝，问话也不太理", {}, "P1", "altered_consciousness", "unconscious"),
     ("奶奶叫不醒了", {}, "P1", "altered_consciousness", "unconscious"),
     ("我抽血的时候晕了一下，现在醒了没事了", {"age": 30}, "P3", None, "unconscious"),
     ("我妈晕倒了一下，现在醒过来了，说话正常", {"age": 72}, "P2", None, "unconscious"),
