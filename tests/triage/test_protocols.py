@@ -128,6 +128,8 @@ CASES = [
     ("我们这里停电了，我爸用的制氧机不能用了，他有慢阻肺", {}, "P2", None, "chronic_disease"),
     ("我爸尿毒症，小区封了去不了透析", {}, "P2", "dialysis_missed", "chronic_disease"),
     # poisoning (§4.22)
+    ("我误吃了两片降压药，现在没什么感觉", {"age": 45}, "P2", None, "poisoning"),
+    ("我误吃了两片老鼠药", {"age": 45}, "P1", "poisoning", "poisoning"),
     ("我家孩子误食了洗衣凝珠", {}, "P1", "poisoning", "poisoning"),
     ("孙子把奶奶的降压药当糖吃了几片，现在看着没事", {}, "P1", "poisoning", "poisoning"),
     ("喝了农药", {}, "P1", "poisoning", "poisoning"),
