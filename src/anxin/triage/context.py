@@ -25,7 +25,7 @@ class Polarity(StrEnum):
 
 
 _CLAUSE_BREAK = re.compile(
-    r"[,.;!?，。；！？、\n~～…:：]|但是|但|可是|不过|然而|现在|刚才|刚刚|今天|昨天|后来"
+    r"[,.;!?，。；！？、\n~～…:：]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|但是|但|可是|不过|然而|现在|刚才|刚刚|今天|昨天|后来"
 )
 # Phrases that start with a negation word but do not negate what follows.
 _NOT_NEGATION = re.compile(
@@ -33,13 +33,16 @@ _NOT_NEGATION = re.compile(
 )
 # A negation word counts only when nothing but a filler stands between it and the cue ("不动" is a verb).
 _NEGATION_BEFORE = re.compile(
-    r"(?:没有|没|无|未|否认|不|并无)(?:明显|明显的|太|怎么|怎么样|是很|很|是|再|有|出现|发生|感觉|觉得|见|什么|啥|任何|的|过|一点|想|要|打算|会|到|磕着|磕到|摔着|碰着)*$"
+    r"(?:没有|没|无|未|否认|不|并无)(?:明显|明显的|太|怎么|怎么样|是很|很|是|再|有|出现|发生|感觉|觉得|见|什么|啥子|啥|任何|的|过|一点|想|要|打算|会|到|磕着|磕到|摔着|碰着|得|哪个|哪一个|谁|人)*"
+    # "没得哪个头痛想吐", "没有发烧咳嗽": one denial over a list of signs
+    r"(?:(?:头痛|头疼|头晕|头昏|恶心|想吐|呕吐|发烧|发热|咳嗽|胸闷|胸痛|肚子疼|腹泻|拉肚子)(?:和|、|或|也|跟|或者)?)*$"
 )
 # "胸痛倒是没有": the denial closes the clause ("满月没几天" is not a denial).
 _NEGATION_AFTER = re.compile(r"^(?:倒是|倒|也|都|是|的情况)?(?:没有|没|无|不是)(?:的|了|啊|呀|过)?$")
 # "说话喘气都正常", "喘气也匀": the clause says the sign is normal.
 _NORMAL_AFTER = re.compile(
-    r"^气?(?:啥的|什么的|等)?(?:也|都|倒|还)*(?:是)?(?:得|的)?(?:很|挺|蛮|还)?(?:正常|挺正常|好好的|挺好|很好|没事|没问题|匀|顺|平稳|利索|清楚|不费劲|不费力)(?:的|了|啊)?$"
+    r"^气?(?:[、和跟与]?(?:说话|讲话|吃饭|吃东西|咽东西|吞咽|走路|精神|睡觉|吃喝|脸色|嘴唇))*(?:啥的|什么的|等)?(?:也|都|倒|还)*(?:是)?(?:得|的)?(?:很|挺|蛮|还)?"
+    r"(?:正常|挺正常|好好的|挺好|很好|没事|没问题|匀|顺|平稳|利索|清楚|不费劲|不费力|行|可以|不快|不急)(?:的|了|啊)?$"
 )
 _COMPARISON = re.compile(r"比(以前|之前|上次|原来|平时|昨天)")
 _HISTORY_AFTER = re.compile(
@@ -51,7 +54,7 @@ _HISTORY = re.compile(
     r"[0-9一二两三四五六七八九十几]+岁(?:的时候|那年|时)"
 )
 _HYPOTHETICAL = re.compile(
-    r"如果|万一|要是|假如|假设|会不会|会引起|会导致|怎么预防|预防|担心会|怕会|害怕会|以防|比如|例如|"
+    r"以为|还以为|当成|误以为|如果|万一|要是|假如|假设|会不会|会引起|会导致|怎么预防|预防|担心会|怕会|害怕会|以防|比如|例如|"
     r"什么情况|哪些情况|什么症状|出现什么|需要注意|注意什么|要注意|应该注意|前兆|先兆|征兆|有啥症状|"
     r"新闻|听说|网上说|据说|有人说|别人家|电视剧|电视里|剧里|电影里|小说里|视频里|抖音上|说有个|"
     r"是不是要|是不是快|会不会要|我怕|就怕|生怕|怕他|怕她|怕孩子|怕宝宝|怕娃|担心他|担心她|担心孩子"
@@ -62,8 +65,8 @@ _HYPOTHETICAL = re.compile(
 # A body part may stand between ("笑得我肚子疼", "烦得我头疼"); waiting in a queue is a feeling too ("排队排得我都快晕倒了").
 _FIGURATIVE_BEFORE = re.compile(
     r"(?:压力(?:太|很|特别|好)?大|累|气|烦|愁|忙|吓|急|憋屈|郁闷|心累|熬|笑|排队?|等|挤|"
-    r"(?:贷|债|钱|工作|生活|学业|担子)[^，,。]{0,4}压)"
-    r"(?:得|的)(?:我|人|让人|叫人|令人|都|快|要|直|差点|差一点)*(?:肚子|头|脑壳|脑袋|胃|心口|心|腰)?$|气出(?:个|了)?$"
+    r"(?:贷|债|钱|工作|生活|学业|担子|项目|任务|作业|考试|事情|家务|活儿)[^，,。]{0,4}压)"
+    r"(?:得|的)(?:我|人|让人|叫人|令人|都|快|要|直|差点|差一点|当场|当时)*(?:肚子|头|脑壳|脑袋|胃|心口|心|腰)?$|气出(?:个|了)?$|(?:脑子|一时)一$"
 )
 # "电视剧里有人心脏骤停，旁边的人给做心肺复苏": a scene on a screen or in the news reaches to the end of its
 # sentence, unless the caller turns to someone of their own on the way (我, 我家, 孩子, 老人 …).
@@ -77,18 +80,24 @@ _ALMOST_BEFORE = re.compile(r"(?:快要?|差点|差一点|险些|几乎)(?:就|�
 # "差点心脏骤停", "差一点噎死": whatever follows 差点 did not happen (快 only for fainting: "快不行了" is real).
 _NEAR_MISS_BEFORE = re.compile(r"(?:差点|差一点|险些)(?:就|都|要|没)?$")
 # "心梗有啥前兆", "中风的症状有哪些": the sign is the topic of a question, not an event.
-_QUESTION_AFTER = re.compile(r"^(?:的|有|会有|一般有)?(?:啥|什么|哪些)?(?:前兆|先兆|征兆|症状|表现)")
+_QUESTION_AFTER = re.compile(
+    r"^(?:的|有|会有|一般有)?(?:啥|什么|哪些)?(?:前兆|先兆|征兆|症状|表现)|^[^，,。]{0,10}(?:培训|课程|讲座|教学|演练|知识)"
+)
 _ALMOST_SIGN = re.compile(r"(?:晕倒|晕过去|昏过去|昏倒|抽过去|背过气|晕)")
 
 # "胸口不疼": a pattern with a gap can swallow the denial; a negation just before its last character denies it.
 _NEGATION_INSIDE = re.compile(
-    r"(?:不|没有|没|无)(?:怎么|太|很|是很|再|往上|向上)?(?:[疼痛紫青乌硬僵肿麻歪斜晕吐抽破翻扇紧凹摔]|头晕|头昏|流血|出血|骨折|受伤|伤着?|费劲|费力|吃力|耽误|错过)$"
+    r"(?:不|没有|没得|没|无)(?:哪个|哪一个|谁|人|啥子|啥|什么|怎么|太|很|是很|再|往上|向上)*"
+    r"(?:(?:头痛|头疼|头晕|恶心|发烧|咳嗽|胸闷)(?:和|、|也|跟)?)*(?:头|肚子|胸口|心口|想)?"
+    r"(?:[疼痛紫青乌硬僵肿麻歪斜晕吐抽破翻扇紧凹摔碰磕撞]|头晕|头昏|迷糊|糊涂|犯困|流血|出血|骨折|受伤|伤着?|费劲|费力|吃力|耽误|错过|不舒服|难受)$"
 )
 # "都没人不舒服" inside a match, and "万一…止不住" in a match that spans clauses.
 _NOBODY_INSIDE = re.compile(
     r"(?:没人|没有人)(?!接|应|开|管|理|回|在家)|谁都没|谁也没|大家都没|都没有?(?:人|谁)?不舒服"
 )
 # "没人头疼", "大家都没不舒服": nobody has it (checked before "没人" is read as "没人管").
+# "同桌说玩手机眼睛会瞎掉": would, told or feared, not is ("吃完奶会吐" is a habit, "不会说话了" a sign)
+_WOULD_BEFORE = re.compile(r"(?:说|听说|怕|担心|以后|将来|长期|久了|时间长了)[^，,。]{0,16}(?<![不一开])会$")
 _NOBODY_BEFORE = re.compile(
     r"(?:没人|没谁|没有人|没有谁|谁也没|谁都没|大家都没|都没)(?:有|感觉|觉得|出现|说)?$"
 )
@@ -152,6 +161,14 @@ def someone_elses_care(text: str) -> list[tuple[int, int]]:
     ]
 
 
+
+def _would(text: str, clause_start: int, start: int, end: int) -> bool:
+    """A 会 told or feared ("同桌说玩手机眼睛会瞎掉") just before the cue or inside its match."""
+    modal = text.rfind("会", start, end)
+    if modal >= 0 and text.startswith(("会更", "会好", "会比", "会过得"), modal):
+        modal = -1  # "说孩子没她会更好": the wish is the sign
+    return bool(_WOULD_BEFORE.search(text, clause_start, modal + 1 if modal >= 0 else start))
+
 def _asked_either_way(text: str, start: int, end: int) -> bool:
     """ "喘不喘", "疼不疼", "烧没烧": the sign is asked about, not told."""
     return text[end : end + 1] in ("不", "没") and text[end + 1 : end + 2] == text[end - 1 : end]
@@ -161,7 +178,7 @@ def polarity(text: str, start: int, end: int) -> Polarity:
     clause_start, clause_end = clause_bounds(text, start, end)
     before = text[clause_start:start]
     after = text[end:clause_end]
-    if _HYPOTHETICAL.search(before) or _on_screen(text, start):
+    if _HYPOTHETICAL.search(before) or _on_screen(text, start) or _would(text, clause_start, start, end):
         return Polarity.HYPOTHETICAL
     if _someone_elses_in_care(text, start, end):
         return Polarity.SOMEONE_ELSE
