@@ -431,3 +431,17 @@ def test_blind_set_2_misses_in_other_words(text, fields, urgency):
 )
 def test_blind_set_2_false_alarms_in_other_words(text):
     assert triage_by_rules(TriageInput(text)).urgency != "P1"
+
+
+@pytest.mark.parametrize(
+    ("text", "fields", "p1"),
+    [
+        ("我爸把瓶子里的除草剂当水喝了一口，吐出来了", {}, True),
+        ("宝宝刚才舔了洗碗机的洗涤块", {"age": 1.5}, True),
+        ("爷爷头顶撞到柜角鼓了个包，平时不吃阿司匹林那些药，没吐", {"age": 71}, False),
+        ("上个礼拜被电动车刮了一下，拍了片没骨折，想问医药费怎么报销", {}, False),
+        ("宝宝现在好好的没发烧，想问家里要备哪种退烧药", {"age": 0.6}, False),
+    ],
+)
+def test_unseen_second_writer_cases_in_other_words(text, fields, p1):
+    assert (triage_by_rules(TriageInput(text, **fields)).urgency == "P1") is p1
