@@ -161,13 +161,13 @@ def someone_elses_care(text: str) -> list[tuple[int, int]]:
     ]
 
 
-
 def _would(text: str, clause_start: int, start: int, end: int) -> bool:
     """A 会 told or feared ("同桌说玩手机眼睛会瞎掉") just before the cue or inside its match."""
     modal = text.rfind("会", start, end)
     if modal >= 0 and text.startswith(("会更", "会好", "会比", "会过得"), modal):
         modal = -1  # "说孩子没她会更好": the wish is the sign
     return bool(_WOULD_BEFORE.search(text, clause_start, modal + 1 if modal >= 0 else start))
+
 
 def _asked_either_way(text: str, start: int, end: int) -> bool:
     """ "喘不喘", "疼不疼", "烧没烧": the sign is asked about, not told."""
