@@ -391,9 +391,18 @@ def test_the_set_phrases_of_an_emergency_are_p1_by_the_rules_alone(text):
         "开会开得我快窒息了",
         "孩子发烧喝药了还不退",
         "眼前一黑差点栽倒，现在好了",
+        # blind set 2's false alarms, said in other words
+        "卫生院现在还在打新冠疫苗不",
+        "新闻说有人烧炭中毒，我们家也天天烧炭取暖，炭盆怎么放才安全",
+        "这阵子项目压得我喘不过气，天天加班",
+        "孩子吐了一摊红的，还以为吐血了，原来是吃的火龙果",
+        "炉子没封好闻到煤烟味，开了窗，一家人没得哪个头痛想吐",
+        "同桌说天天晚上玩手机眼睛会瞎掉，真的假的",
+        "婆婆滑倒了，脑袋没碰着，自己爬起来了",
+        "嘴唇肿了 喘气没事 说话也正常 嗓子不紧",
     ],
 )
-def test_the_same_words_as_a_figure_of_speech_or_a_near_miss_are_not(text):
+def test_the_same_words_as_a_figure_of_speech_a_near_miss_or_a_denial_are_not(text):
     assert triage_by_rules(TriageInput(text)).urgency != "P1"
 
 
@@ -409,28 +418,10 @@ def test_the_same_words_as_a_figure_of_speech_or_a_near_miss_are_not(text):
         ("屋里烧的炭盆，早上头有点胀痛，出去吹了会儿风好多了，就还有一点点痛", {}, "P2"),
         ("修车的时候电瓶水溅到胳膊上了，有点红", {"age": 30}, "P2"),
         ("孕32周，今天感觉宝宝动得少了，上午就动了两下", {}, "P2"),
-        ("嘴唇肿了 喘气没事 说话也正常 嗓子不紧", {"age": 30}, "P3"),
     ],
 )
 def test_blind_set_2_misses_in_other_words(text, fields, urgency):
-    got = triage_by_rules(TriageInput(text, **fields)).urgency
-    assert got == urgency if urgency != "P3" else got != "P1"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "卫生院现在还在打新冠疫苗不",
-        "新闻说有人烧炭中毒，我们家也天天烧炭取暖，炭盆怎么放才安全",
-        "这阵子项目压得我喘不过气，天天加班",
-        "孩子吐了一摊红的，还以为吐血了，原来是吃的火龙果",
-        "炉子没封好闻到煤烟味，开了窗，一家人没得哪个头痛想吐",
-        "同桌说天天晚上玩手机眼睛会瞎掉，真的假的",
-        "婆婆滑倒了，脑袋没碰着，自己爬起来了",
-    ],
-)
-def test_blind_set_2_false_alarms_in_other_words(text):
-    assert triage_by_rules(TriageInput(text)).urgency != "P1"
+    assert triage_by_rules(TriageInput(text, **fields)).urgency == urgency
 
 
 @pytest.mark.parametrize(

@@ -95,9 +95,9 @@ _NEGATION_INSIDE = re.compile(
 _NOBODY_INSIDE = re.compile(
     r"(?:没人|没有人)(?!接|应|开|管|理|回|在家)|谁都没|谁也没|大家都没|都没有?(?:人|谁)?不舒服"
 )
-# "没人头疼", "大家都没不舒服": nobody has it (checked before "没人" is read as "没人管").
 # "同桌说玩手机眼睛会瞎掉": would, told or feared, not is ("吃完奶会吐" is a habit, "不会说话了" a sign)
 _WOULD_BEFORE = re.compile(r"(?:说|听说|怕|担心|以后|将来|长期|久了|时间长了)[^，,。]{0,16}(?<![不一开])会$")
+# "没人头疼", "大家都没不舒服": nobody has it (checked before "没人" is read as "没人管").
 _NOBODY_BEFORE = re.compile(
     r"(?:没人|没谁|没有人|没有谁|谁也没|谁都没|大家都没|都没)(?:有|感觉|觉得|出现|说)?$"
 )
