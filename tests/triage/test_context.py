@@ -33,6 +33,20 @@ def _polarity(text, cue):
         ("邻居家老人喘不上气，你们快来", "喘不上气", Polarity.PRESENT),
         ("邻居说我爸喘不上气被拉走了，我妈也喘", "喘不上气", Polarity.PRESENT),
         ("楼下大爷胸口疼送医院了", "胸口疼", Polarity.PRESENT),
+        # a long-past time sets the scene across commas until the caller comes back to now
+        ("我去年心脏骤停过一回，是同事做心肺复苏救回来的", "心肺复苏", Polarity.HISTORY),
+        ("我爸去年中过风，刚才又嘴歪了", "嘴歪", Polarity.PRESENT),
+        ("两年前摔过一跤，后来一直头疼", "头疼", Polarity.PRESENT),
+        ("上个月做了支架，这几天胸口疼", "胸口疼", Polarity.PRESENT),
+        # someone else named by where they live, already taken by 120
+        ("群里说3栋有个宝宝高烧抽筋被120拉走了，我家老二也流鼻涕", "抽筋", Polarity.SOMEONE_ELSE),
+        ("喘气跟平时一样", "喘", Polarity.NEGATED),
+        ("不头晕，不心慌", "心慌", Polarity.NEGATED),
+        ("阿司匹林那些抗凝的都没吃", "阿司匹林", Polarity.NEGATED),
+        ("阿司匹林天天吃", "阿司匹林", Polarity.PRESENT),
+        ("真的带娃带到喘不过气了", "喘不过气", Polarity.FIGURATIVE),
+        ("咳嗽咳到喘不过气", "喘不过气", Polarity.PRESENT),
+        ("昨晚刷到一个视频，说我们隔壁小区有人跳楼了", "跳楼", Polarity.HYPOTHETICAL),
     ],
 )
 def test_it_reads_the_polarity_of_a_cue(text, cue, expected):
@@ -50,6 +64,10 @@ def test_it_reads_the_polarity_of_a_cue(text, cue, expected):
         "以前犯过心梗，现在阳了，胸口不疼，就是没力气",
         "不憋气，胸口也不痛，就是浑身没力气",
         "新闻说有孩子发烧抽搐了，我家孩子七岁，要注意什么",
+        "我抽烟抽了三十来年了，这两天早上咳嗽，痰里带点血丝",
+        "我爸高血压吃了好多年药，这两天后脑勺有点发胀",
+        "建议物业装个除颤仪，真有人倒下就晚了，社区能不能组织大家学学心肺复苏？",
+        "宝宝刚才打嗝打了十分钟，小脸憋得通红，现在停了，吃奶正常",
     ],
 )
 def test_hard_negatives_are_not_p1(text):
@@ -81,3 +99,29 @@ def test_words_a_milder_rule_outweighed_are_set_aside_for_the_safety_net():
 def test_the_name_of_a_fever_clinic_is_no_fever():
     decision = triage(TriageInput("发热门诊几点关门"))
     assert (decision.category, decision.complaint) == ("care_navigation", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上个月吃海鲜过敏，嗓子都肿了，去急诊打了针，现在早好了，想问以后还能不能吃虾",
+        "前几天搬东西闪了腰，现在好多了，能正常上班了，想问还要不要继续贴膏药",
+        "刚才吃饭太急噎了一下，我自己咳出来了。现在呼吸正常，说话吞东西都没问题",
+    ],
+)
+def test_better_now_is_answered_at_first_contact(text):
+    decision = triage(TriageInput(text, age=35))
+    assert (decision.urgency, decision.disposition) == ("P4", "answer_closed"), decision.decided_by
+    assert decision.minor
+
+
+@pytest.mark.parametrize(
+    ("text", "urgency"),
+    [
+        ("插座漏电，我被电了一下，现在没事了，想问要不要紧", "P3"),  # a shock stays at its protocol's level
+        ("刚才抽搐了两分钟，现在好了", "P1"),  # a discriminator still fires on its own words
+        ("孩子卡住了，拍出来了但还是不正常，喘不上气", "P1"),
+    ],
+)
+def test_better_now_leaves_the_discriminators_and_the_protocols_that_hold(text, urgency):
+    assert triage(TriageInput(text, age=35)).urgency == urgency

@@ -38,11 +38,15 @@ _NEGATION_BEFORE = re.compile(
     r"(?:(?:头痛|头疼|头晕|头昏|恶心|想吐|呕吐|发烧|发热|咳嗽|胸闷|胸痛|肚子疼|腹泻|拉肚子)(?:和|、|或|也|跟|或者)?)*$"
 )
 # "胸痛倒是没有": the denial closes the clause ("满月没几天" is not a denial).
-_NEGATION_AFTER = re.compile(r"^(?:倒是|倒|也|都|是|的情况)?(?:没有|没|无|不是)(?:的|了|啊|呀|过)?$")
+_NEGATION_AFTER = re.compile(
+    r"^(?:倒是|倒|也|都|是|的情况)?(?:没有|没|无|不是)(?:的|了|啊|呀|过)?$|"
+    r"^(?:那些|这些|之类的?|等|什么的)?(?:抗凝的?|抗凝药)?(?:都|也|一直|从来|根本)?(?:没有|没|不)(?:吃|用|服|在吃)(?:过|的|了)?$"
+)
 # "说话喘气都正常", "喘气也匀": the clause says the sign is normal.
 _NORMAL_AFTER = re.compile(
     r"^气?(?:[、和跟与]?(?:说话|讲话|吃饭|吃东西|咽东西|吞咽|走路|精神|睡觉|吃喝|脸色|嘴唇))*(?:啥的|什么的|等)?(?:也|都|倒|还)*(?:是)?(?:得|的)?(?:很|挺|蛮|还)?"
-    r"(?:正常|挺正常|好好的|挺好|很好|没事|没问题|匀|顺|平稳|利索|清楚|不费劲|不费力|行|可以|不快|不急)(?:的|了|啊)?$"
+    r"(?:正常|挺正常|好好的|挺好|很好|没事|没问题|匀|顺|平稳|利索|清楚|不费劲|不费力|行|可以|不快|不急|"
+    r"(?:跟|和|同|像)(?:平时|平常|往常|以前|原来)(?:一样|差不多))(?:的|了|啊)?$"
 )
 _COMPARISON = re.compile(r"比(以前|之前|上次|原来|平时|昨天)")
 _HISTORY_AFTER = re.compile(
@@ -53,8 +57,19 @@ _HISTORY = re.compile(
     r"[0-9一二两三四五六七八九十几]+年前|[0-9一二两三四五六七八九十几]+个月前|病史|上一胎|上胎|头胎那次|生老大|"
     r"[0-9一二两三四五六七八九十几]+岁(?:的时候|那年|时)"
 )
+# "我去年心脏骤停过一回，是同事做心肺复苏救回来的": a marker of a time long past sets the scene for the rest of its
+# sentence, across commas, until the caller comes back to now ("现在", "这两天", "又", "一直" …).
+_PAST_FRAME = re.compile(
+    r"去年|前年|大前年|早年|小时候|年轻时|上个月|上上个月|[0-9一二两三四五六七八九十几半]+(?:多)?年(?:多)?(?:前|以前)|"
+    r"[0-9一二两三四五六七八九十几]+(?:多)?个(?:多)?月(?:前|以前)|那年|生老大|头胎那次"
+)
+_BACK_TO_NOW = re.compile(
+    r"现在|目前|如今|眼下|这会儿?|此刻|今天|今早|今晚|今儿|今日|今年|刚才|刚刚|刚|方才|这两天|这几天|这阵子?|这些天|"
+    r"这个?月|这个?礼拜|这个?星期|这周|最近|近来|近期|昨天|昨晚|前天|又|再次|还是|还在|一直|仍然|仍|依然|至今|到现在|"
+    r"越来越|突然|忽然|马上|立刻|而家|宜家|啱啱|今朝|现时|后来|之后|以后|从那以后|自那以后|自从"
+)
 _HYPOTHETICAL = re.compile(
-    r"以为|还以为|当成|误以为|如果|万一|要是|假如|假设|会不会|会引起|会导致|怎么预防|预防|担心会|怕会|害怕会|以防|比如|例如|"
+    r"以为|还以为|当成|误以为|如果|万一|要是|假如|假设|真有人|要是有人|学学|想学|组织大家学|会不会|会引起|会导致|怎么预防|预防|担心会|怕会|害怕会|以防|比如|例如|"
     r"什么情况|哪些情况|什么症状|出现什么|需要注意|注意什么|要注意|应该注意|前兆|先兆|征兆|有啥症状|"
     r"新闻|听说|网上说|据说|有人说|别人家|电视剧|电视里|剧里|电影里|小说里|视频里|抖音上|说有个|"
     r"是不是要|是不是快|会不会要|我怕|就怕|生怕|怕他|怕她|怕孩子|怕宝宝|怕娃|担心他|担心她|担心孩子"
@@ -66,14 +81,17 @@ _HYPOTHETICAL = re.compile(
 _FIGURATIVE_BEFORE = re.compile(
     r"(?:压力(?:太|很|特别|好)?大|累|气|烦|愁|忙|吓|急|憋屈|郁闷|心累|熬|笑|排队?|等|挤|"
     r"(?:贷|债|钱|工作|生活|学业|担子|项目|任务|作业|考试|事情|家务|活儿)[^，,。]{0,4}压)"
-    r"(?:得|的)(?:我|人|让人|叫人|令人|都|快|要|直|差点|差一点|当场|当时)*(?:肚子|头|脑壳|脑袋|胃|心口|心|腰)?$|气出(?:个|了)?$|(?:脑子|一时)一$"
+    r"(?:得|的)(?:我|人|让人|叫人|令人|都|快|要|直|差点|差一点|当场|当时)*(?:肚子|头|脑壳|脑袋|胃|心口|心|腰)?$|气出(?:个|了)?$|(?:脑子|一时)一$|"
+    r"(?:带娃|带孩子|带小孩|加班|上班|家务|学习)[^，,。]{0,3}到(?:我|人)?(?:都|快|要)*$"  # "带娃带到喘不过气"
 )
 # "电视剧里有人心脏骤停，旁边的人给做心肺复苏": a scene on a screen or in the news reaches to the end of its
 # sentence, unless the caller turns to someone of their own on the way (我, 我家, 孩子, 老人 …).
 _SCREEN = re.compile(
-    r"电视剧|电视里|电视上|电影里|剧里|视频里|抖音上?|快手上|小说里|新闻里|新闻上|新闻说|新闻话|新闻讲|报道说|网上看到"
+    r"电视剧|电视里|电视上|电影里|剧里|视频里|抖音上?|快手上|小说里|新闻里|新闻上|新闻说|新闻话|新闻讲|报道说|网上看到|刷到|视频说|视频上"
 )
-_OWN_PEOPLE = re.compile(r"我|咱|俺|孩子|宝宝|老人|老公|老婆|爸|妈|爷|奶|姥|外公|外婆")
+_OWN_PEOPLE = re.compile(
+    r"我(?!们(?:隔壁|小区|楼|村|单位|这|那))|咱|俺|孩子|宝宝|老人|老公|老婆|爸|妈|爷|奶|姥|外公|外婆"
+)
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 # "快晕倒了", "差点昏过去": it almost happened, so it did not.
 _ALMOST_BEFORE = re.compile(r"(?:快要?|差点|差一点|险些|几乎)(?:就|都|要)?$")
@@ -89,7 +107,7 @@ _ALMOST_SIGN = re.compile(r"(?:晕倒|晕过去|昏过去|昏倒|抽过去|背�
 _NEGATION_INSIDE = re.compile(
     r"(?:不|没有|没得|没|无)(?:哪个|哪一个|谁|人|啥子|啥|什么|怎么|太|很|是很|再|往上|向上)*"
     r"(?:(?:头痛|头疼|头晕|恶心|发烧|咳嗽|胸闷)(?:和|、|也|跟)?)*(?:头|肚子|胸口|心口|想)?"
-    r"(?:[疼痛紫青乌硬僵肿麻歪斜晕吐抽破翻扇紧凹摔碰磕撞]|头晕|头昏|迷糊|糊涂|犯困|流血|出血|骨折|受伤|伤着?|费劲|费力|吃力|耽误|错过|不舒服|难受)$"
+    r"(?:[疼痛紫青乌硬僵肿麻歪斜晕吐抽破翻扇紧凹摔碰磕撞]|头晕|头昏|迷糊|糊涂|犯困|流血|出血|骨折|受伤|伤着?|费劲|费力|吃力|耽误|错过|不舒服|难受|心慌|心悸|胸闷|气短)$"
 )
 # "都没人不舒服" inside a match, and "万一…止不住" in a match that spans clauses.
 _NOBODY_INSIDE = re.compile(
@@ -104,10 +122,15 @@ _NOBODY_BEFORE = re.compile(
 
 # "隔壁床大爷呼吸困难被推走了，我爸就是有点咳": another person's emergency that is already in care, told before the
 # caller turns to their own. All three are needed, so a neighbour calling about a neighbour still counts.
-_SOMEONE_ELSE = re.compile(r"隔壁床|邻床|同病房|病友|邻居|同事|同学|朋友|别人|楼上|楼下|对门|隔壁")
+_SOMEONE_ELSE = re.compile(
+    r"隔壁床|邻床|同病房|病友|邻居|同事|同学|朋友|别人|楼上|楼下|对门|隔壁|人家|对方|路人|行人|工友|"
+    r"(?:那|这)(?:个|位)?(?:人|男的|女的|老人|大爷|大妈|小孩|孩子|司机)|"
+    r"有(?:个|一个|位)(?:人|小孩|孩子|宝宝|娃|老人|大爷|大妈|老太太|老头|孕妇|阿姨|叔叔|男的|女的|小伙子?|姑娘)|"
+    r"[0-9一二三四五六七八九十]+(?:栋|号楼|幢|单元)"
+)
 _CALLER = re.compile(r"我|咱|俺")
 _IN_CARE = (
-    r"(?:被|让)?(?:120|救护车|急救车|家里人|家属)?(?:给)?"
+    r"(?:被|让)?(?:120|救护车|急救车|家里人|家属)?(?:已经|早就|早|都|也)?(?:给|被)?"
     r"(?:拉走|推走|接走|送走|抬走|送(?:去|到|进)?(?:了)?(?:医院|急诊|抢救)|住(?:进)?(?:了)?院|进(?:了)?(?:icu|重症|抢救室)|"
     r"去世|过世|没了|走了)"
 )
@@ -174,6 +197,14 @@ def _asked_either_way(text: str, start: int, end: int) -> bool:
     return text[end : end + 1] in ("不", "没") and text[end + 1 : end + 2] == text[end - 1 : end]
 
 
+def _in_past_frame(text: str, start: int, end: int) -> bool:
+    """A marker of a long-past time stands earlier in the cue's sentence, and nothing since, the cue included,
+    brings it back to now or on from then ("后来")."""
+    sentence_start = _start_after_last(_SENTENCE_END, text, start)
+    frames = list(_PAST_FRAME.finditer(text, sentence_start, start))
+    return bool(frames) and not _BACK_TO_NOW.search(text, frames[-1].end(), end)
+
+
 def polarity(text: str, start: int, end: int) -> Polarity:
     clause_start, clause_end = clause_bounds(text, start, end)
     before = text[clause_start:start]
@@ -202,5 +233,7 @@ def polarity(text: str, start: int, end: int) -> Polarity:
     if _NORMAL_AFTER.match(after):
         return Polarity.NEGATED
     if _HISTORY.search(_COMPARISON.sub("", before)) or _HISTORY_AFTER.search(after):
+        return Polarity.HISTORY
+    if _in_past_frame(text, start, end):
         return Polarity.HISTORY
     return Polarity.PRESENT

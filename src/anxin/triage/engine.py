@@ -380,11 +380,21 @@ def fire_rules(reading: _Reading) -> tuple[list[Hit], CategoryCues, tuple[Eviden
         # minor bruise or sting is what the catch-all's "疼" or "肿了" was about
         and not (
             hit.rule.recognition
-            and (hit.rule.complaint in minor or (minor and hit.rule.complaint == _CATCH_ALL))
+            and (
+                hit.rule.complaint in minor
+                or (_CATCH_ALL in minor and _over_when_better(ruleset, hit.rule.complaint))
+                or (minor and hit.rule.complaint == _CATCH_ALL)
+            )
         )
     ]
     hits.sort(key=lambda hit: (urgency_rank(hit.rule.urgency), hit.rule.order))
     return hits, cue_category, category_evidence, strong
+
+
+def _over_when_better(ruleset: Ruleset, complaint: str | None) -> bool:
+    """ "现在全好了" settles this protocol's recognition (policy §3, better now)."""
+    protocol = ruleset.protocols.get(complaint or "")
+    return protocol is not None and protocol.over_when_better
 
 
 def _set_aside_outweighed(reading: _Reading, outweighed: list[Hit]) -> None:

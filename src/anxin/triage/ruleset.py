@@ -43,7 +43,7 @@ _RULE_KEYS = frozenset(
 )  # fmt: skip
 _PROTOCOL_KEYS = frozenset(
     {"code", "label", "label_en", "category", "urgency", "disposition", "minor", "because", "because_en",
-     "source", "recognise", "yields_to"}
+     "source", "recognise", "yields_to", "over_when_better"}
 )  # fmt: skip
 _QUESTION_KEYS = frozenset({"id", "ask", "ask_en", "rule"})
 
@@ -151,6 +151,9 @@ class Protocol:
     questions: tuple[Question, ...]
     # Protocols whose recognition makes this one's default moot (a headache in a cold is the cold's).
     yields_to: tuple[str, ...] = ()
+    # A caller's "it has gone" (sick_person.better_now, policy §3) settles this protocol's mere recognition;
+    # false where the protocol's own lowest level holds even when the person is well now (a shock, a bite).
+    over_when_better: bool = False
 
 
 @dataclass(frozen=True)
@@ -359,6 +362,7 @@ def _protocol(data: dict, questions: list[dict], order: int, name: str) -> Proto
         default=default,
         questions=tuple(_question(q, code, name) for q in questions),
         yields_to=tuple(_known(c, COMPLAINTS, "complaint", where) for c in data.get("yields_to", ())),
+        over_when_better=bool(data.get("over_when_better", False)),
     )
 
 
