@@ -174,6 +174,34 @@ CASES = [
     # sick person (§4.26)
     ("我奶奶九十多了，两天没怎么吃东西", {}, "P2", None, "sick_person"),
     ("最近老是头晕，没胃口", {"age": 40}, "P3", None, "sick_person"),
+    # rules added after blind set 3 was read
+    ("我七十好几了，这个月爬两层楼就喘得得歇半天，坐着不动倒是不喘", {}, "P2", None, "breathing"),
+    ("我爸前年中的风，左腿走路稍微拖一点，两年了一直这样，没变坏", {}, "P3", None, "stroke"),
+    ("冠心病，前天一站起来就晕过去了，几秒钟就醒，之后一切正常", {"age": 58}, "P2", None, "unconscious"),
+    ("有癫痫十几年了，早上抽了一次，跟以往一样一两分钟就停了，现在人完全正常", {}, "P2", None, "convulsions"),
+    ("昨晚烧的炭盆，早上头有点昏痛，我现在在院子里坐了半个钟头吹风，好多了", {}, "P2", None, "inhalation"),
+    (
+        "奶奶的电热毯线皮破了，摸到被打了一下，现在心里咚咚咚跳得慌",
+        {"age": 81},
+        "P1",
+        "electrocution",
+        "electrocution",
+    ),
+    ("插座打了一下手，当时麻酥酥的，现在啥感觉都没有了", {"age": 40}, "P3", None, "electrocution"),
+    ("我现在就坐在十七楼的窗台上，腿已经在外面了", {}, "P1", "suicidal_ideation", "mental_health"),
+    ("药攒了满满一瓶，今晚吃掉就好了", {}, "P1", "suicidal_ideation", "mental_health"),
+    (
+        "怀孕二十六周，肚子突然疼起来，越来越疼，现在疼得直不起腰",
+        {},
+        "P1",
+        "obstetric_emergency",
+        "pregnancy",
+    ),
+    ("这两天解完大手，纸上都是鲜红的血，不头晕", {}, "P2", None, "haemorrhage"),
+    ("孩子生下来第二天，今天连身上都黄了，手心脚心也黄黄的", {"age": 0.005}, "P2", None, "newborn"),
+    ("家里的猫抓了我手背一下，稍微破了点皮但是没出血", {"age": 30}, "P3", None, "animal_bite"),
+    ("狗咬在棉裤上，裤子咬了个洞，腿上一块青，皮没破也没出血", {"age": 45}, "P4", None, "animal_bite"),
+    ("宝儿4岁，今早开始shao，能吃能玩，布洛芬喂多少", {"age": 4, "temperature_c": 38.5}, "P4", None, "fever"),
 ]
 
 

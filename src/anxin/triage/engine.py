@@ -299,6 +299,11 @@ def _recognise(reading: _Reading) -> list[Hit]:
         found = reading.present_matches(protocol.recognise)
         if found:
             hits[code] = Hit(protocol.default, tuple(found))
+    for code, limit in ruleset.temperature_protocols:
+        if code not in hits and (
+            found := [r.evidence for r in reading.facts.temperature if r.value >= limit]
+        ):
+            hits[code] = Hit(ruleset.protocols[code].default, tuple(found))
     return [
         hit for code, hit in hits.items() if not any(c in hits for c in ruleset.protocols[code].yields_to)
     ]

@@ -43,7 +43,7 @@ _RULE_KEYS = frozenset(
 )  # fmt: skip
 _PROTOCOL_KEYS = frozenset(
     {"code", "label", "label_en", "category", "urgency", "disposition", "minor", "because", "because_en",
-     "source", "recognise", "yields_to", "over_when_better"}
+     "source", "recognise", "yields_to", "over_when_better", "or_temperature_min"}
 )  # fmt: skip
 _QUESTION_KEYS = frozenset({"id", "ask", "ask_en", "rule"})
 
@@ -154,6 +154,8 @@ class Protocol:
     # A caller's "it has gone" (sick_person.better_now, policy §3) settles this protocol's mere recognition;
     # false where the protocol's own lowest level holds even when the person is well now (a shock, a bite).
     over_when_better: bool = False
+    # a temperature this high, said or in the field, is recognised as this protocol even without its words
+    or_temperature_min: float | None = None
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,14 @@ class Ruleset:
     @cached_property
     def recognition_index(self) -> GateIndex:
         return GateIndex({code: p.recognise for code, p in self.protocols.items() if p.recognise})
+
+    @cached_property
+    def temperature_protocols(self) -> tuple[tuple[str, float], ...]:
+        return tuple(
+            (code, p.or_temperature_min)
+            for code, p in self.protocols.items()
+            if p.or_temperature_min is not None
+        )
 
     @cached_property
     def group_index(self) -> GateIndex:
@@ -363,6 +373,7 @@ def _protocol(data: dict, questions: list[dict], order: int, name: str) -> Proto
         questions=tuple(_question(q, code, name) for q in questions),
         yields_to=tuple(_known(c, COMPLAINTS, "complaint", where) for c in data.get("yields_to", ())),
         over_when_better=bool(data.get("over_when_better", False)),
+        or_temperature_min=data.get("or_temperature_min"),
     )
 
 
