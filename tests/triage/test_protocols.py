@@ -202,6 +202,30 @@ CASES = [
     ("家里的猫抓了我手背一下，稍微破了点皮但是没出血", {"age": 30}, "P3", None, "animal_bite"),
     ("狗咬在棉裤上，裤子咬了个洞，腿上一块青，皮没破也没出血", {"age": 45}, "P4", None, "animal_bite"),
     ("宝儿4岁，今早开始shao，能吃能玩，布洛芬喂多少", {"age": 4, "temperature_c": 38.5}, "P4", None, "fever"),
+    # rules added after blind set 4 was read
+    ("绳子我买回来了，挂钩也找好了", {}, "P1", "suicidal_ideation", "mental_health"),
+    ("安眠药我这半年一点点攒的，今天晚上我想把它们都吃了", {}, "P1", "suicidal_ideation", "mental_health"),
+    ("食堂有个客人滑到地上了，一动不动，也看不到喘气", {}, "P1", "cardiac_arrest", "arrest"),
+    ("去后山采了野生菌煲汤，喝完两个钟，都开始肚痛，吐了几次", {}, "P1", "poisoning", "poisoning"),
+    (
+        "俺今年六十八，上趟茅房回来就喘得上不来气，坐炕上歇一会儿就好了，坐着躺着都不喘",
+        {},
+        "P2",
+        None,
+        "breathing",
+    ),
+    ("老头子肺气肿，喷两下那个药就缓过来了，过一阵子又上来", {"age": 74}, "P2", None, "breathing"),
+    ("高压电线耷拉下来，俺家老三碰着了，手上烧黑了一块", {"age": 38}, "P1", "electrocution", "electrocution"),
+    ("两个人打起来了，一个遭捅了一刀在肚子上，血流了一地", {}, "P1", "severe_trauma", "trauma"),
+    ("河套里有人扑腾，喊救命呢！", {}, "P1", "drowning", "drowning"),
+    ("工地老乡从外墙架子上梭下来了，二楼那么高", {}, "P1", "severe_trauma", "falls"),
+    (
+        "车间架子上掉下来的大扳手砸了脚面子，肿得跟个馒头似的，脚不敢沾地，没出血",
+        {"age": 30},
+        "P2",
+        None,
+        "trauma",
+    ),
 ]
 
 
