@@ -47,6 +47,12 @@ def _polarity(text, cue):
         ("真的带娃带到喘不过气了", "喘不过气", Polarity.FIGURATIVE),
         ("咳嗽咳到喘不过气", "喘不过气", Polarity.PRESENT),
         ("昨晚刷到一个视频，说我们隔壁小区有人跳楼了", "跳楼", Polarity.HYPOTHETICAL),
+        ("前院老张家煤气中毒，昨儿让幺二零给拉走了，俺们家也烧炉子", "煤气中毒", Polarity.SOMEONE_ELSE),
+        (
+            "隔壁老王昨晚突然倒下没了呼吸，家里人按了半天胸口，后来被120拉走了。他儿媳妇头疼",
+            "没了呼吸",
+            Polarity.SOMEONE_ELSE,
+        ),
     ],
 )
 def test_it_reads_the_polarity_of_a_cue(text, cue, expected):
