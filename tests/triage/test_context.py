@@ -47,6 +47,7 @@ def _polarity(text, cue):
         ("真的带娃带到喘不过气了", "喘不过气", Polarity.FIGURATIVE),
         ("咳嗽咳到喘不过气", "喘不过气", Polarity.PRESENT),
         ("昨晚刷到一个视频，说我们隔壁小区有人跳楼了", "跳楼", Polarity.HYPOTHETICAL),
+        ("眼皮肿了，头先吃了些海鲜，没气喘", "喘", Polarity.NEGATED),
         ("前院老张家煤气中毒，昨儿让幺二零给拉走了，俺们家也烧炉子", "煤气中毒", Polarity.SOMEONE_ELSE),
         (
             "隔壁老王昨晚突然倒下没了呼吸，家里人按了半天胸口，后来被120拉走了。他儿媳妇头疼",
@@ -134,3 +135,9 @@ def test_better_now_is_answered_at_first_contact(text):
 )
 def test_better_now_leaves_the_discriminators_and_the_protocols_that_hold(text, urgency):
     assert triage(TriageInput(text, age=35)).urgency == urgency
+
+
+def test_cantonese_function_words_are_read_as_mandarin():
+    # 食咗 → 吃了 makes the seafood an allergen; 冇气喘 denies breathlessness
+    decision = triage(TriageInput("我眼皮肿到好似金鱼咁，头先食咗啲海鲜，冇气喘"))
+    assert decision.urgency == "P2", decision.decided_by

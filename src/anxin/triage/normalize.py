@@ -2,7 +2,7 @@
 
 Traditional → Simplified (OpenCC), full-width → ASCII, letters lower-cased, a few emoji to the words they
 stand for, and the function words of Cantonese and Wu that have a one-character Mandarin equivalent (咗 → 了,
-唔 → 不, 喺 → 在, 冇 → 没, 勿 → 不): rules are written once, in Mandarin, and read dialect too. Every step maps one character to one character, so an offset in the normalised text is the same
+唔 → 不, 喺 → 在, 冇 → 没, 食 → 吃, 勿 → 不): rules are written once, in Mandarin, and read dialect too. Every step maps one character to one character, so an offset in the normalised text is the same
 offset in what the caller wrote: the explanation can point at the original words.
 """
 
@@ -48,6 +48,14 @@ _DIALECT = {
     "侬": "你",
     "勿": "不",
     "嘞": "了",
+    "俾": "给",
+    "啱": "刚",
+    "攰": "累",
+    "嬲": "气",
+    "揸": "拿",
+    "仲": "还",
+    "乜": "什",
+    "食": "吃",  # 食物 becomes 吃物 on both sides (patterns are folded too), so nothing stops matching
 }
 _DIALECT_TABLE = str.maketrans(_DIALECT)
 
