@@ -48,6 +48,9 @@ def _polarity(text, cue):
         ("咳嗽咳到喘不过气", "喘不过气", Polarity.PRESENT),
         ("昨晚刷到一个视频，说我们隔壁小区有人跳楼了", "跳楼", Polarity.HYPOTHETICAL),
         ("眼皮肿了，头先吃了些海鲜，没气喘", "喘", Polarity.NEGATED),
+        ("现在喘气、说话、咽东西都跟平常一样", "喘", Polarity.NEGATED),
+        ("万一半夜噎着了、心脏停了，起码有人知道", "心脏停", Polarity.HYPOTHETICAL),
+        ("他噎着了、现在喘不上气", "喘不上气", Polarity.PRESENT),
         ("前院老张家煤气中毒，昨儿让幺二零给拉走了，俺们家也烧炉子", "煤气中毒", Polarity.SOMEONE_ELSE),
         (
             "隔壁老王昨晚突然倒下没了呼吸，家里人按了半天胸口，后来被120拉走了。他儿媳妇头疼",

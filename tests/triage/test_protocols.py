@@ -226,6 +226,26 @@ CASES = [
         None,
         "trauma",
     ),
+    # rules added after blind set 5 was read
+    ("心口疼了一小阵，也就几分钟，后来再没疼过，这两天干活都好好的", {"age": 35}, "P2", None, "chest_pain"),
+    ("俺娘左手一下子麻了，韭菜都拿不住，过了半个钟头她说又好了", {"age": 66}, "P2", None, "stroke"),
+    (
+        "小子五岁，吃了鸡蛋羹，身上一片一片起风疙瘩，从脖子到腿都是，刚又吐了两回",
+        {},
+        "P1",
+        "anaphylaxis",
+        "allergy",
+    ),
+    ("婆子在后山拾了一篮子蘑菇，炖了一锅，吃完都开始上吐下泻", {}, "P1", "poisoning", "poisoning"),
+    ("我老豆食紧薄血丸，流鼻血流咗成个钟都止唔到", {}, "P1", "major_bleeding", "haemorrhage"),
+    (
+        "我个仔有羊吊，今朝发过一次，同平时一样抽咗半分钟，之后瞓一觉醒返就正常晒",
+        {},
+        "P2",
+        None,
+        "convulsions",
+    ),
+    ("我家也烧的煤，早上起来脑袋有点发沉，赶紧出门透了会儿气，现在基本没事了", {}, "P2", None, "inhalation"),
 ]
 
 

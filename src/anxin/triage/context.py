@@ -40,7 +40,7 @@ _NEGATION_BEFORE = re.compile(
 # "胸痛倒是没有": the denial closes the clause ("满月没几天" is not a denial).
 _NEGATION_AFTER = re.compile(
     r"^(?:倒是|倒|也|都|是|的情况)?(?:没有|没|无|不是)(?:的|了|啊|呀|过)?$|"
-    r"^(?:那些|这些|之类的?|等|什么的)?(?:抗凝的?|抗凝药)?的?(?:都|也|一直|从来|根本)?(?:没有|没|不)(?:吃|用|服|在吃)(?:过|的|了)?$"
+    r"^(?:那些|这些|之类的?|等|什么的)?(?:抗凝的?|抗凝药)?的?药?(?:都|也|一直|从来|根本)?(?:没有|没|不)(?:吃|用|服|在吃)(?:过|的|了)?$"
 )
 # "说话喘气都正常", "喘气也匀": the clause says the sign is normal.
 _NORMAL_AFTER = re.compile(
@@ -123,7 +123,7 @@ _NOBODY_BEFORE = re.compile(
 # "隔壁床大爷呼吸困难被推走了，我爸就是有点咳": another person's emergency that is already in care, told before the
 # caller turns to their own. All three are needed, so a neighbour calling about a neighbour still counts.
 _SOMEONE_ELSE = re.compile(
-    r"隔壁床|邻床|同病房|病友|邻居|同事|同学|朋友|别人|楼上|楼下|对门|隔壁|人家|对方|路人|行人|工友|前院|后院|"
+    r"隔壁床|隔篱床|隔篱|邻床|同病房|病友|邻居|同事|同学|朋友|别人|楼上|楼下|对门|隔壁|人家|对方|路人|行人|工友|前院|后院|"
     r"老[张王李赵刘陈杨黄周吴孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾田董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石廖贾夏方白邹孟熊秦邱江薛段雷侯龙史陶贺顾毛郝龚邵万钱严武戴孔汤]家?|"
     r"(?:那|这)(?:个|位)?(?:人|男的|女的|老人|大爷|大妈|小孩|孩子|司机)|"
     r"有(?:个|一个|位)(?:人|小孩|孩子|宝宝|娃|老人|大爷|大妈|老太太|老头|孕妇|阿姨|叔叔|男的|女的|小伙子?|姑娘)|"
@@ -133,7 +133,7 @@ _CALLER = re.compile(r"我|咱|俺")
 _IN_CARE = (
     r"(?:被|让)?(?:120|幺二零|救护车|急救车|家里人|家属|人)?(?:已经|早就|早|都|也)?(?:给|被)?"
     r"(?:拉走|推走|接走|送走|抬走|送(?:去|到|进)?(?:了)?(?:医院|急诊|抢救)|住(?:进)?(?:了)?院|进(?:了)?(?:icu|重症|抢救室)|"
-    r"推进(?:了)?(?:抢救室|icu|急诊)|在医院抢救|叫了120|打了120|去世|过世|没了|走了)"
+    r"推进(?:了)?(?:抢救室|icu|急诊)|推了?[^，,。]{0,2}(?:入|进)(?:手术室|抢救室)|拉(?:去|到|进)(?:了)?[^，,。]{0,4}医院|在医院抢救|叫了120|打了120|去世|过世|没了|走了)"
 )
 _IN_CARE_AFTER = re.compile(rf"^[^。！？!?\n]{{0,30}}?{_IN_CARE}")
 _IN_CARE_WORDS = re.compile(_IN_CARE)
@@ -193,6 +193,20 @@ def _would(text: str, clause_start: int, start: int, end: int) -> bool:
     return bool(_WOULD_BEFORE.search(text, clause_start, modal + 1 if modal >= 0 else start))
 
 
+_MAJOR_BREAK = re.compile(r"[,.;!?，。；！？\n]")
+
+
+def _list_around(text: str, start: int, end: int) -> tuple[str, str]:
+    """The list of items joined by 、 that holds the cue: what stands before and after it in that list, or ""
+    when the cue's clause is cut by something else than 、 ("万一半夜噎着了、心脏停了": the 万一 reaches 心脏停了)."""
+    list_start = _start_after_last(_MAJOR_BREAK, text, start)
+    following = _MAJOR_BREAK.search(text, end)
+    list_end = following.start() if following else len(text)
+    before, after = text[list_start:start], text[end:list_end]
+    only_commas = all(m.group() == "、" for m in _CLAUSE_BREAK.finditer(before))
+    return (before if only_commas else ""), after
+
+
 def _asked_either_way(text: str, start: int, end: int) -> bool:
     """ "喘不喘", "疼不疼", "烧没烧": the sign is asked about, not told."""
     return text[end : end + 1] in ("不", "没") and text[end + 1 : end + 2] == text[end - 1 : end]
@@ -210,7 +224,13 @@ def polarity(text: str, start: int, end: int) -> Polarity:
     clause_start, clause_end = clause_bounds(text, start, end)
     before = text[clause_start:start]
     after = text[end:clause_end]
-    if _HYPOTHETICAL.search(before) or _on_screen(text, start) or _would(text, clause_start, start, end):
+    list_before, list_after = _list_around(text, start, end)
+    if (
+        _HYPOTHETICAL.search(before)
+        or _HYPOTHETICAL.search(list_before)
+        or _on_screen(text, start)
+        or _would(text, clause_start, start, end)
+    ):
         return Polarity.HYPOTHETICAL
     if _someone_elses_in_care(text, start, end):
         return Polarity.SOMEONE_ELSE
@@ -231,7 +251,7 @@ def polarity(text: str, start: int, end: int) -> Polarity:
         return Polarity.NEGATED
     if _NEGATION_BEFORE.search(_NOT_NEGATION.sub("", before)) or _NEGATION_AFTER.match(after):
         return Polarity.NEGATED
-    if _NORMAL_AFTER.match(after):
+    if _NORMAL_AFTER.match(after) or _NORMAL_AFTER.match(list_after):  # "喘气、说话、咽东西都跟平常一样"
         return Polarity.NEGATED
     if _HISTORY.search(_COMPARISON.sub("", before)) or _HISTORY_AFTER.search(after):
         return Polarity.HISTORY
