@@ -49,6 +49,9 @@ def _polarity(text, cue):
         ("昨晚刷到一个视频，说我们隔壁小区有人跳楼了", "跳楼", Polarity.HYPOTHETICAL),
         ("眼皮肿了，头先吃了些海鲜，没气喘", "喘", Polarity.NEGATED),
         ("现在喘气、说话、咽东西都跟平常一样", "喘", Polarity.NEGATED),
+        ("宿舍小李刚才过敏喉咙肿，已经被120拉走了。我胳膊上起了几个红点", "喉咙肿", Polarity.SOMEONE_ELSE),
+        ("隔壁床大爷半夜心跳停了被推去抢救，我妈吓坏了", "心跳停", Polarity.SOMEONE_ELSE),
+        ("也没吃阿司匹林那些抗凝的药", "抗凝", Polarity.NEGATED),
         ("万一半夜噎着了、心脏停了，起码有人知道", "心脏停", Polarity.HYPOTHETICAL),
         ("他噎着了、现在喘不上气", "喘不上气", Polarity.PRESENT),
         ("前院老张家煤气中毒，昨儿让幺二零给拉走了，俺们家也烧炉子", "煤气中毒", Polarity.SOMEONE_ELSE),
@@ -81,6 +84,7 @@ def test_it_reads_the_polarity_of_a_cue(text, cue, expected):
         "孕30周 没见红没流水 胎动也挺好 就是这几天脚脖子肿 晚上小腿还抽筋",
         "村卫生所那个新来的爱答不理的，气得俺回家喘不上气，这是啥服务态度",
         "煮粥忘关火，锅烧糊了，满屋子焦味，人都没事，烧黑的锅还能用吗？",
+        "我们楼有人囤了一堆退烧药在群里高价卖，一盒布洛芬要两百",
     ],
 )
 def test_hard_negatives_are_not_p1(text):
