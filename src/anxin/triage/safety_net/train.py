@@ -39,7 +39,14 @@ VERSION = "2"  # 2: reads the message without the words the rules set aside
 
 
 # Blind sets whose first run is recorded in docs/triage.md: from then on they are labelled data like the rest.
-SCORED_BLIND_SETS = ("blind1.jsonl", "blind2.jsonl", "blind3.jsonl", "blind4.jsonl", "blind5.jsonl", "blind6.jsonl")
+SCORED_BLIND_SETS = (
+    "blind1.jsonl",
+    "blind2.jsonl",
+    "blind3.jsonl",
+    "blind4.jsonl",
+    "blind5.jsonl",
+    "blind6.jsonl",
+)
 
 
 def training_files() -> list[Path]:
