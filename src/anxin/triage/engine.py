@@ -98,12 +98,16 @@ class _Reading:
                 self.ignored.append(Ignored(rule_id, where, evidence))
         return found
 
+    def temperatures_from(self, limit: float) -> list[Evidence]:
+        """The temperature readings (said or in the field) at or above ``limit``."""
+        return [r.evidence for r in self.facts.temperature if r.value >= limit]
+
     def cue(self, name: str) -> Evidence | None:
         if name not in self.cue_hits:
             cue = self.ruleset.cues[name]
             found = self.present_matches(cue.pattern)
             if not found and cue.or_temperature_min is not None:
-                found = [r.evidence for r in self.facts.temperature if r.value >= cue.or_temperature_min]
+                found = self.temperatures_from(cue.or_temperature_min)
             if not found:
                 found = [
                     r.evidence
@@ -300,9 +304,7 @@ def _recognise(reading: _Reading) -> list[Hit]:
         if found:
             hits[code] = Hit(protocol.default, tuple(found))
     for code, limit in ruleset.temperature_protocols:
-        if code not in hits and (
-            found := [r.evidence for r in reading.facts.temperature if r.value >= limit]
-        ):
+        if code not in hits and (found := reading.temperatures_from(limit)):
             hits[code] = Hit(ruleset.protocols[code].default, tuple(found))
     return [
         hit for code, hit in hits.items() if not any(c in hits for c in ruleset.protocols[code].yields_to)
