@@ -551,3 +551,46 @@ def test_unseen_second_writer_cases_in_other_words(text, fields, p1):
 )
 def test_p1_signs_in_the_words_of_blind_set_2_and_its_second_writers_are_p1_by_the_rules(text):
     assert triage_by_rules(TriageInput(text)).urgency == "P1"
+
+
+@pytest.mark.parametrize(
+    ("text", "fields", "urgency", "disposition"),
+    [
+        # a faint fully back to normal (§4.29): P2 at 60+ or with heart disease, P3 under 60 with a trigger
+        ("楼下一个老大爷刚才晕倒了，我们扶他坐了会儿，现在讲话清楚，自己能走了", {"age": 70}, "P2", "doctor_callback"),
+        ("我排队站了半天，突然眼前一黑晕了一下，现在好好的", {"age": 24}, "P3", "doctor_callback"),
+        ("我侄子献完血晕了，躺着喝了杯糖水，现在跟没事人一样", {"age": 19}, "P3", "doctor_callback"),
+        ("对门王大爷前天晕倒住院了，我跟他一样大，现在好好的，想去体检", {"age": 70}, "P4", "answer_closed"),
+        # a burn from a hot appliance is a burn, not an electric shock (§4.7, §4.15)
+        ("电暖器把我小腿烫了，起了一个小泡，没有触电", {"age": 35}, "P3", "doctor_callback"),
+        ("烧烤签子烫了一下胳膊，红了一点，没起泡", {"age": 30}, "P4", "answer_closed"),
+        # an electric shock with tingling, or in pregnancy (§4.15)
+        ("插头漏电电咗我一下，手指仲有啲痹", {"age": 30}, "P2", "doctor_callback"),
+        ("吹风机漏电，电了我一下，现在没什么", {"sex": "F", "pregnancy_weeks": 30}, "P2", "doctor_callback"),
+        # chest pain that came and went days ago, well since (§4.10 P2)
+        ("大前天胸口疼过一阵，几分钟，后来就不疼了，这几天都好好的", {"age": 50}, "P2", "doctor_callback"),
+        # fits in school years only (§1.2 past)
+        ("高中的时候发烧抽过一次，是热性惊厥，之后再没犯过，体检要填吗", {"age": 19}, "P3", "doctor_callback"),
+        # a medicine's most-per-day question is not an overdose (§4.22)
+        ("发烧三十八度一，对乙酰氨基酚一天最多吃几次", {"age": 28}, "P4", "answer_closed"),
+        # thanks, and questions about the line or the rules, are answered at first contact (§6)
+        ("谢谢王姐前天冒雨给我们送菜上来", {}, "P4", "answer_closed"),
+        ("专门打来说声谢谢，上次帮我爸叫车的那个小伙子", {}, "P4", "answer_closed"),
+        ("这个热线晚上几点以后还有人接吗", {}, "P4", "answer_closed"),
+        ("从外省回来，进小区还要不要扫码登记？", {}, "P4", "answer_closed"),
+    ],
+)
+def test_blind_set_7_readings_in_other_words(text, fields, urgency, disposition):
+    decision = triage_by_rules(TriageInput(text, **fields))
+    assert (decision.urgency, decision.disposition) == (urgency, disposition), decision.decided_by
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "晕倒那个大妈已经被120拉走了，她的包落在我们店里，交给谁",
+        "老糊涂了，降压药今天早上好像吃了两回，现在人好好的",
+    ],
+)
+def test_someone_else_already_in_care_and_a_figure_of_speech_are_not_p1(text):
+    assert triage_by_rules(TriageInput(text)).urgency != "P1"

@@ -60,7 +60,7 @@ _HISTORY = re.compile(
 # "我去年心脏骤停过一回，是同事做心肺复苏救回来的": a marker of a time long past sets the scene for the rest of its
 # sentence, across commas, until the caller comes back to now ("现在", "这两天", "又", "一直" …).
 _PAST_FRAME = re.compile(
-    r"去年|前年|大前年|早年|小时候|年轻时|上个月|上上个月|[0-9一二两三四五六七八九十几半]+(?:多)?年(?:多)?(?:前|以前)|"
+    r"去年|前年|大前年|早年|小时候|年轻时|年轻的时候|(?:上)?(?:小学|初中|高中|中学|大学)(?:的时候|时|那会儿?)|上个月|上上个月|[0-9一二两三四五六七八九十几半]+(?:多)?年(?:多)?(?:前|以前)|"
     r"[0-9一二两三四五六七八九十几]+(?:多)?个(?:多)?月(?:前|以前)|那年|生老大|头胎那次"
 )
 _BACK_TO_NOW = re.compile(
@@ -84,6 +84,8 @@ _FIGURATIVE_BEFORE = re.compile(
     r"(?:得|的)(?:我|俺|人|让人|叫人|令人|都|快|要|直|差点|差一点|当场|当时)*(?:回家|回去|晚上|半夜|整晚|一宿)?(?:肚子|头|脑壳|脑袋|胃|心口|心|腰)?$|气出(?:个|了)?$|(?:脑子|一时)一$|"
     r"(?:带娃|带孩子|带小孩|加班|上班|家务|学习)[^，,。]{0,3}到(?:我|人)?(?:都|快|要)*$"  # "带娃带到喘不过气"
 )
+# "老糊涂了" (forgetful), "装糊涂": a sign's word inside a set phrase that says nothing of the body.
+_FIGURE_OF_SPEECH = re.compile(r".{0,2}(?:老糊涂|装糊涂|难得糊涂|糊涂虫|糊涂账)")
 # "电视剧里有人心脏骤停，旁边的人给做心肺复苏": a scene on a screen or in the news reaches to the end of its
 # sentence, unless the caller turns to someone of their own on the way (我, 我家, 孩子, 老人 …).
 _SCREEN = re.compile(
@@ -139,6 +141,7 @@ _IN_CARE = (
 )
 _IN_CARE_AFTER = re.compile(rf"^[^。！？!?\n]{{0,30}}?{_IN_CARE}")
 _IN_CARE_WORDS = re.compile(_IN_CARE)
+_NAMED_AFTER = re.compile(rf"(?:了|的)?(?:{_SOMEONE_ELSE.pattern})")
 
 
 def _start_after_last(boundary: re.Pattern, text: str, start: int) -> int:
@@ -169,6 +172,9 @@ def _told_of_someone_else(text: str, start: int) -> bool:
 
 
 def _someone_elses_in_care(text: str, start: int, end: int) -> bool:
+    named_after = _NAMED_AFTER.match(text, end)
+    if named_after:  # "晕倒那个大爷已经让120拉走了": the person comes after the words, then their care
+        return bool(_IN_CARE_AFTER.match(text[named_after.end() :]))
     if not _told_of_someone_else(text, start):
         return False
     in_care = _IN_CARE_AFTER.match(text[end:])
@@ -236,7 +242,7 @@ def polarity(text: str, start: int, end: int) -> Polarity:
         return Polarity.HYPOTHETICAL
     if _someone_elses_in_care(text, start, end):
         return Polarity.SOMEONE_ELSE
-    if _FIGURATIVE_BEFORE.search(before):
+    if _FIGURATIVE_BEFORE.search(before) or _FIGURE_OF_SPEECH.match(text, max(start - 2, 0), end + 1):
         return Polarity.FIGURATIVE
     inside = text[start:end]
     if _NEAR_MISS_BEFORE.search(before) or (
