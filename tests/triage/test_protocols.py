@@ -557,7 +557,7 @@ def test_p1_signs_in_the_words_of_blind_set_2_and_its_second_writers_are_p1_by_t
     ("text", "fields", "urgency", "disposition"),
     [
         # a faint fully back to normal (§4.29): P2 at 60+ or with heart disease, P3 under 60 with a trigger
-        ("楼下一个老大爷刚才晕倒了，我们扶他坐了会儿，现在讲话清楚，自己能走了", {"age": 70}, "P2", "doctor_callback"),
+        ("楼下老大爷刚才晕倒了，我们扶他坐了会儿，现在讲话清楚", {"age": 70}, "P2", "doctor_callback"),
         ("我排队站了半天，突然眼前一黑晕了一下，现在好好的", {"age": 24}, "P3", "doctor_callback"),
         ("我侄子献完血晕了，躺着喝了杯糖水，现在跟没事人一样", {"age": 19}, "P3", "doctor_callback"),
         ("对门王大爷前天晕倒住院了，我跟他一样大，现在好好的，想去体检", {"age": 70}, "P4", "answer_closed"),
@@ -570,7 +570,7 @@ def test_p1_signs_in_the_words_of_blind_set_2_and_its_second_writers_are_p1_by_t
         # chest pain that came and went days ago, well since (§4.10 P2)
         ("大前天胸口疼过一阵，几分钟，后来就不疼了，这几天都好好的", {"age": 50}, "P2", "doctor_callback"),
         # fits in school years only (§1.2 past)
-        ("高中的时候发烧抽过一次，是热性惊厥，之后再没犯过，体检要填吗", {"age": 19}, "P3", "doctor_callback"),
+        ("高中的时候发烧抽过一次，是热性惊厥，之后没犯过", {"age": 19}, "P3", "doctor_callback"),
         # a medicine's most-per-day question is not an overdose (§4.22)
         ("发烧三十八度一，对乙酰氨基酚一天最多吃几次", {"age": 28}, "P4", "answer_closed"),
         # thanks, and questions about the line or the rules, are answered at first contact (§6)
