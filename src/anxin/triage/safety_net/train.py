@@ -46,6 +46,7 @@ SCORED_BLIND_SETS = (
     "blind4.jsonl",
     "blind5.jsonl",
     "blind6.jsonl",
+    "blind7.jsonl",
 )
 
 
