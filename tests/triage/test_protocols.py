@@ -594,3 +594,15 @@ def test_blind_set_7_readings_in_other_words(text, fields, urgency, disposition)
 )
 def test_someone_else_already_in_care_and_a_figure_of_speech_are_not_p1(text):
     assert triage_by_rules(TriageInput(text)).urgency != "P1"
+
+
+@pytest.mark.parametrize(
+    ("text", "urgency"),
+    [
+        ("降压药断了两天，今早量了两回，191/113、188/111，没啥感觉", "P2"),  # §4.19: ≥ 180/110 without 血压
+        ("12/25那天量过一次，挺好的", "P4"),  # a date is not a reading
+        ("邻居家的猫把我手背抓损了，有两道血痕", "P2"),  # §4.3: a scratch that bled
+    ],
+)
+def test_readings_and_scratches_said_plainly(text, urgency):
+    assert triage_by_rules(TriageInput(text, age=40)).urgency == urgency

@@ -22,6 +22,7 @@ _NUMBER_AFTER = re.compile(rf"(?P<n>{N})(?P<more>多|几)?(?!{N}|度|岁|天|个
 _BP_PAIR = re.compile(rf"(?P<s>{N})(?P<smore>多)?\s*[/／]\s*(?P<d>{N})(?P<dmore>多)?")
 _BP_CUE = re.compile(r"血压|收缩压|高压(?!锅|线|电)")
 _BP_LOW_CUE = re.compile(r"舒张压|低压(?!锅|线|电)")
+_BP_CONTEXT = re.compile(r"血压|高压|低压|降压|量了|测了|量的|测的|一量|地平|沙坦|普利|洛尔")
 _PULSE_CUE = re.compile(r"心率|心跳|脉搏|脉率|脉跳")
 _BREATH_RATE = re.compile(
     rf"(?:呼吸|喘)(?:频率|次数)?(?:是|有|都|快到|达到|到了|到|每分钟|一分钟|1分钟|，|,|\s)*"
@@ -71,6 +72,26 @@ def read_blood_pressure(facts) -> None:
         number = _after_cue(text, cue)
         if number and _present(text, cue.start(), cue.end()):
             _add(facts, facts.bp_diastolic, _number(number), cue.start(), number.end(), 30, 200)
+    _read_bare_pairs(facts)
+
+
+def _read_bare_pairs(facts) -> None:
+    """Pairs such as "量了三次，189/112、186/110" said without the word 血压, in a message about blood pressure or a
+    measurement, each read as a reading of its own when it looks like one (a systolic of three digits above the
+    diastolic; a date such as 12/25 does not)."""
+    text = facts.text
+    if not _BP_CONTEXT.search(text):
+        return
+    known = [(r.evidence.start, r.evidence.end) for r in facts.bp_systolic]
+    for pair in _BP_PAIR.finditer(text):
+        if any(start <= pair.start() < end for start, end in known):
+            continue
+        systolic, diastolic = _number(pair, "s", "smore"), _number(pair, "d", "dmore")
+        if systolic is None or diastolic is None or not (100 <= systolic <= 300 and diastolic < systolic):
+            continue
+        if _present(text, pair.start(), pair.end()):
+            _add(facts, facts.bp_systolic, systolic, pair.start(), pair.end(), 50, 300)
+            _add(facts, facts.bp_diastolic, diastolic, pair.start(), pair.end(), 30, 200)
 
 
 def read_pulse(facts) -> None:
