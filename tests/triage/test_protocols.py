@@ -606,3 +606,37 @@ def test_someone_else_already_in_care_and_a_figure_of_speech_are_not_p1(text):
 )
 def test_readings_and_scratches_said_plainly(text, urgency):
     assert triage_by_rules(TriageInput(text, age=40)).urgency == urgency
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint", "urgency"),
+    [
+        ("中午吃了凉皮，下午拉了两回，水照喝，不发烧", "vomiting_diarrhoea", "P4"),  # §3 mild, adult
+        ("师傅今天拉了三回货，问下高速要不要核酸", None, "P4"),  # 拉 is hauling here
+    ],
+)
+def test_counted_bouts_of_diarrhoea(text, complaint, urgency):
+    decision = triage_by_rules(TriageInput(text, age=30))
+    assert (decision.complaint, decision.urgency) == (complaint, urgency)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "拉了两次肚子，水能喝，吃点什么药好",  # a question which medicine: answered, not a delivery
+        "手背蹭破点皮，血早止住了，用不用抹药",
+        "孩子三十七度五，玩得挺好，要不要马上去医院",
+        "打了加强针，今天胳膊有点酸，人有点乏",  # §3 mild vaccine reaction
+        "菜刀划了个小口，按了一会儿血就停了",  # §3 minor injury
+        "前几天腰疼得厉害，这几天好多了，想说声谢谢",  # §3 better now, thanks
+        "替我们全家谢谢前天送药上门的志愿者",
+    ],
+)
+def test_questions_thanks_and_minor_things_are_answered_at_first_contact(text):
+    decision = triage_by_rules(TriageInput(text, age=32))
+    assert (decision.urgency, decision.disposition) == ("P4", "answer_closed"), decision.decided_by
+
+
+def test_a_little_better_is_not_better_now():
+    decision = triage_by_rules(TriageInput("肚子疼了一天，今天好了一点，还是一阵一阵疼", age=32))
+    assert decision.urgency != "P4"
