@@ -640,3 +640,21 @@ def test_questions_thanks_and_minor_things_are_answered_at_first_contact(text):
 def test_a_little_better_is_not_better_now():
     decision = triage_by_rules(TriageInput("肚子疼了一天，今天好了一点，还是一阵一阵疼", age=32))
     assert decision.urgency != "P4"
+
+
+@pytest.mark.parametrize(
+    ("text", "fields", "urgency", "disposition"),
+    [
+        ("炒菜油星子崩到手腕上，起了个黄豆大的小泡", {"age": 30}, "P3", "doctor_callback"),  # §4.7 blistered
+        ("今天一上午拉了八回，水一样，不发烧", {"age": 30}, "P3", "doctor_callback"),  # §4.31 > 6 a day
+        ("孙子九岁，在操场上晒得有点中暑，喝了水现在好点了", {}, "P3", "doctor_callback"),  # §4.20 child
+        ("我奶被马蜂蛰了一下，手指头肿了个包", {}, "P3", "doctor_callback"),  # §3 not for 60+
+        ("隔夜的剩饭热了吃，下午拉了两回", {"age": 30}, "P3", "doctor_callback"),  # suspected food poisoning
+        ("超市一袋大米卖到一百二十块，趁封控坑人", {}, "P3", "department_dispatch"),
+        ("说好上午来上门核酸，等到下午也没人来", {}, "P3", "department_dispatch"),
+        ("我二十八，胸口这块一按就疼，不按不疼，喘气也匀", {}, "P2", "doctor_callback"),  # age said bare
+    ],
+)
+def test_the_levels_writers_drew_between_minor_and_not(text, fields, urgency, disposition):
+    decision = triage_by_rules(TriageInput(text, **fields))
+    assert (decision.urgency, decision.disposition) == (urgency, disposition), decision.decided_by

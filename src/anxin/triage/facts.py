@@ -42,6 +42,12 @@ _KIN = r"(?:爷爷|奶奶|姥姥|姥爷|外婆|外公|老人|老人家|老太太
 _AGE_KIN = re.compile(
     rf"{_KIN}(?:今年|都|已经|快|也|有)*(?P<n>[2-9][0-9]|[二三四五六七八九]十[一二三四五六七八九]?)(?P<more>多|好几)?(?:了|岁|，|,|\s|$)"
 )
+# "我28，用不用去医院", "俺五十六了", "我闺女十六，": an age said bare, right after the person, before a pause.
+_AGE_SAID_BARE = re.compile(
+    r"(?:(?P<self>我|俺|咱|本人)(?:今年|都|已经)?(?P<n>[1-9][0-9]|[二三四五六七八九]十[一二三四五六七八九]?)"
+    r"|(?:闺女|儿子|女儿|孙子|孙女|老大|老二|伢子)(?:今年|才|都|已经)?(?P<child>1[0-7]|十[一二三四五六七]?))"
+    r"(?P<more>多)?(?:了|岁)?(?=[，,。！!？?\s]|$)"
+)
 _AGE_WEEKS = re.compile(
     rf"(?:(?P<n1>{N})(?:个)?(?:周|星期)(?:大)|{{BABY}}(?:才|刚|只有)?(?P<n2>{N})(?:个)?(?:周|星期))"
 )
@@ -215,6 +221,15 @@ def read_ages(facts: Facts) -> None:
     for match in _scan(facts, _AGE_KIN):
         value = parse_number(match["n"])
         if value:
+            value = add_more(value) if match["more"] else value
+            facts.age.append(Reading(value, facts.text_evidence(match.start(), match.end())))
+    for match in _scan(facts, _AGE_SAID_BARE):
+        value = parse_number(match["n"] or match["child"])
+        said = any(
+            r.evidence.start is not None and r.evidence.start < match.end() and match.start() < r.evidence.end
+            for r in facts.age
+        )
+        if value and not said:
             value = add_more(value) if match["more"] else value
             facts.age.append(Reading(value, facts.text_evidence(match.start(), match.end())))
     for match in _scan(facts, _AGE_WEEKS):
