@@ -658,3 +658,22 @@ def test_a_little_better_is_not_better_now():
 def test_the_levels_writers_drew_between_minor_and_not(text, fields, urgency, disposition):
     decision = triage_by_rules(TriageInput(text, **fields))
     assert (decision.urgency, decision.disposition) == (urgency, disposition), decision.decided_by
+
+
+@pytest.mark.parametrize(
+    ("text", "fields", "urgency"),
+    [
+        ("血糖一直控制得不太好，空腹十一点几，没啥不舒服", {}, "P3"),  # 一直 is no reading of 1.0
+        ("被邻居家的狗咬了一口，有牙印，皮没咬破，也没出血", {"age": 30}, "P3"),  # §4.3 skin unbroken
+        ("猫挠了一下，破了一点点皮，没出血", {"age": 30}, "P3"),
+        (
+            "我爸六十五，胃疼的老毛病又犯了，跟以前一样",
+            {},
+            "P3",
+        ),  # an old ailment, not a relapse of psychosis
+        ("我二十出头，排了两个钟头队，眼前一黑晕了一下，几秒就醒了，现在好好的", {}, "P3"),  # §4.29 P3
+    ],
+)
+def test_words_that_looked_like_more_than_they_were(text, fields, urgency):
+    decision = triage_by_rules(TriageInput(text, **fields))
+    assert decision.urgency == urgency, decision.decided_by

@@ -37,7 +37,7 @@ _SPO2_WINDOW = 16
 _SPO2_WINDOW_END = re.compile(r"心率|脉搏|体温|血压|心跳|呼吸|温度|烧|岁|[。！？!?\n]")
 _SPO2_NUMBER = re.compile(rf"(?P<n>{N})(?P<more>多|几|好几)?(?!{N}|度|岁|次|天|个|小时|分钟|周|年)")
 _AGE_YEARS = re.compile(rf"(?P<n>{N})(?P<more>多|来)?(?:周)?岁(?P<half>半)?(?:(?P<months>{N})个?月)?")
-_AGE_DECADES = re.compile(r"(?P<n>[一二三四五六七八九]十)好几")
+_AGE_DECADES = re.compile(r"(?P<n>[一二三四五六七八九]十)(?P<how>好几|出头)")  # 八十好几 = 85, 二十出头 = 22
 _KIN = r"(?:爷爷|奶奶|姥姥|姥爷|外婆|外公|老人|老人家|老太太|老爷子|大爷|大妈|阿姨|我爸|我妈|爸爸|妈妈|父亲|母亲|婆婆|公公|老伴|老公|老婆|老头|老头子|老太|邻居|爹|老爸|老妈|我娘|俺娘|老汉儿|阿公|阿婆|阿爸|阿妈|阿嬷|阿爷|太婆|老母亲|老父亲|岳父|岳母|丈母娘|老丈人|我(?=今年)|俺(?=今年)|咱(?=今年)|本人(?=今年))"
 _AGE_KIN = re.compile(
     rf"{_KIN}(?:今年|都|已经|快|也|有)*(?P<n>[2-9][0-9]|[二三四五六七八九]十[一二三四五六七八九]?)(?P<more>多|好几)?(?:了|岁|，|,|\s|$)"
@@ -239,7 +239,8 @@ def read_ages(facts: Facts) -> None:
     for match in _scan(facts, _AGE_DECADES):
         value = parse_number(match["n"])
         if value:
-            facts.age.append(Reading(value + 5, facts.text_evidence(match.start(), match.end())))
+            value += 5 if match["how"] == "好几" else 2
+            facts.age.append(Reading(value, facts.text_evidence(match.start(), match.end())))
     for match in _scan(facts, _AGE_MONTHS):
         name = _first_group(match, "n1", "n2")
         months = _value(match, name)

@@ -19,6 +19,8 @@ _WINDOW = 14
 _WINDOW_END = re.compile(r"血氧|体温|温度|烧|岁|心率|心跳|脉搏|血压|高压|低压|血糖|呼吸|[。！？!?；;\n]")
 _NUMBER_AFTER = re.compile(rf"(?P<n>{N})(?P<more>多|几)?(?!{N}|度|岁|天|个|小时|周|年|℃)")
 
+_ONE_BEFORE = frozenset("这那每统唯万第")
+_ONE_AFTER = frozenset("直下样般些会阵礼星点口眼切共起同定旦向再边天周次趟遍块")
 _BP_PAIR = re.compile(rf"(?P<s>{N})(?P<smore>多)?\s*[/／]\s*(?P<d>{N})(?P<dmore>多)?")
 _BP_CUE = re.compile(r"血压|收缩压|高压(?!锅|线|电)")
 _BP_LOW_CUE = re.compile(r"舒张压|低压(?!锅|线|电)")
@@ -49,7 +51,20 @@ def _after_cue(text: str, cue: re.Match) -> re.Match | None:
     """The first number said after a measurement's name, within its part of the sentence."""
     window_end = min(len(text), cue.end() + _WINDOW)
     stop = _WINDOW_END.search(text, cue.end(), window_end)
-    return _NUMBER_AFTER.search(text, cue.end(), stop.start() if stop else window_end)
+    end = stop.start() if stop else window_end
+    for number in _NUMBER_AFTER.finditer(text, cue.end(), end):
+        if not _one_in_a_word(text, number):
+            return number
+    return None
+
+
+def _one_in_a_word(text: str, number: re.Match) -> bool:
+    """The character 一 inside a word ("血糖一直偏高", "这一礼拜"), not a reading."""
+    if number.group() != "一":
+        return False
+    before = text[number.start() - 1] if number.start() else ""
+    after = text[number.end()] if number.end() < len(text) else ""
+    return before in _ONE_BEFORE or after in _ONE_AFTER
 
 
 def read_blood_pressure(facts) -> None:
