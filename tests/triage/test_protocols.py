@@ -677,3 +677,15 @@ def test_the_levels_writers_drew_between_minor_and_not(text, fields, urgency, di
 def test_words_that_looked_like_more_than_they_were(text, fields, urgency):
     decision = triage_by_rules(TriageInput(text, **fields))
     assert decision.urgency == urgency, decision.decided_by
+
+
+@pytest.mark.parametrize(
+    ("text", "urgency"),
+    [
+        ("昨晚肚子绞着疼了一阵，今天早上就好了，现在一点不疼", "P4"),  # 'pain that came and went' is chest pain's only with a chest
+        ("我家狗把我新买的拖鞋咬烂了，哈哈", "P4"),  # a chewed shoe is no bite
+        ("削苹果把自己手指头划了个小口，贴了创可贴已经不流了", "P4"),  # an accident, not self-harm
+    ],
+)
+def test_an_accident_or_another_pain_is_not_read_as_the_graver_protocol(text, urgency):
+    assert triage_by_rules(TriageInput(text, age=35)).urgency == urgency
