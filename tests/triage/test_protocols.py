@@ -682,7 +682,7 @@ def test_words_that_looked_like_more_than_they_were(text, fields, urgency):
 @pytest.mark.parametrize(
     ("text", "urgency"),
     [
-        ("昨晚肚子绞着疼了一阵，今天早上就好了，现在一点不疼", "P4"),  # 'pain that came and went' is chest pain's only with a chest
+        ("昨晚肚子绞着疼了一阵，今天早上就好了，现在一点不疼", "P4"),  # chest_pain.gone needs a chest
         ("我家狗把我新买的拖鞋咬烂了，哈哈", "P4"),  # a chewed shoe is no bite
         ("削苹果把自己手指头划了个小口，贴了创可贴已经不流了", "P4"),  # an accident, not self-harm
     ],
