@@ -689,3 +689,20 @@ def test_words_that_looked_like_more_than_they_were(text, fields, urgency):
 )
 def test_an_accident_or_another_pain_is_not_read_as_the_graver_protocol(text, urgency):
     assert triage_by_rules(TriageInput(text, age=35)).urgency == urgency
+
+
+@pytest.mark.parametrize(
+    ("text", "fields", "urgency"),
+    [
+        ("楼上独居的刘大爷，我们敲门进去，喊了好几声才睁眼，问啥都答不上", {}, "P1"),  # hard to rouse (§4.29)
+        ("我妈前天右手突然麻了半个钟头，后来自己就好了，今天挺正常", {"age": 62}, "P2"),  # a TIA (§4.27)
+        ("老头前年中过一回风，右腿一直有点拖，想问咋练", {"age": 70}, "P3"),  # old stroke, stable
+        ("村里都烧蜂窝煤，现在谁都没不舒服，想问咋个防煤气中毒", {}, "P4"),  # a prevention question
+        ("被邻居家的泰迪咬了手指，两个牙洞，出了点血", {"age": 30}, "P2"),  # §4.3 bite that bled
+        ("建议社区给孕妈们开个产检讲座", {}, "P4"),  # a suggestion naming a condition
+        ("刚才用小刀在手臂上划了几道，血自己停了，我不是想死", {}, "P2"),  # self-harm, not an attempt on life
+    ],
+)
+def test_blind_set_8_readings_in_other_words(text, fields, urgency):
+    decision = triage_by_rules(TriageInput(text, **fields))
+    assert decision.urgency == urgency, decision.decided_by

@@ -14,6 +14,8 @@ NON_MEDICAL_DISPOSITIONS = frozenset({"answer_closed", "volunteer_errand", "depa
 HEALTH_CATEGORIES = frozenset({"medical_consult", "care_navigation", "psych_support"})
 NON_MEDICAL_CATEGORIES = frozenset({"supplies", "policy", "report_clue", "complaint", "suggestion", "other"})
 SAFE_DEFAULT = "safe_default"
+# A speech act about the service itself (policy §6): words of a condition inside it are its topic, not a call.
+PROPOSALS = frozenset({"suggestion"})
 SAFE_URGENCY, SAFE_DISPOSITION = "P3", "doctor_callback"
 HOME_VISIT = "home_visit"
 # What someone who cannot leave home is offered instead at P3 (policy §5): the clinician comes to them.
@@ -73,6 +75,9 @@ def settle(
         # A minor symptom beside another request (policy §1.6): the request is what the caller needs.
         cue_category, category_evidence = other, ()
     winner = top if top and _beats(top, cue_category) else None
+    proposal = strong_category and cue_category.code in PROPOSALS and _only_recognised(reading, hits)
+    if proposal:
+        winner = None  # "建议给孕妈开个讲座": a suggestion that names a condition is still a suggestion
     complaint = next((hit.rule.complaint for hit in hits if hit.rule.complaint), None)
     if complaint is None and health is not None:
         complaint = "sick_person"
@@ -81,7 +86,7 @@ def settle(
     disposition = winner.disposition if winner else cue_category.disposition
     decided_by = winner.id if winner else f"category.{cue_category.code}"
     raised: tuple[Raise, ...] = ()
-    if health is not None and not minor and ends_without_care(urgency, disposition):
+    if health is not None and not minor and not proposal and ends_without_care(urgency, disposition):
         raised = (_safe_default(hits, health),)
         urgency, disposition, decided_by = SAFE_URGENCY, SAFE_DISPOSITION, SAFE_DEFAULT
         if category not in HEALTH_CATEGORIES:
@@ -106,6 +111,16 @@ def settle(
         health=health is not None,
         minor=minor,
         answers=answers,
+    )
+
+
+def _only_recognised(reading, hits: list[Hit]) -> bool:
+    """Nothing but protocols recognised by their words: no discriminator, flag or group rule fired."""
+    protocols = reading.ruleset.protocols
+    return all(
+        hit.rule.minor
+        or (hit.rule.complaint in protocols and hit.rule is protocols[hit.rule.complaint].default)
+        for hit in hits
     )
 
 

@@ -47,6 +47,7 @@ SCORED_BLIND_SETS = (
     "blind5.jsonl",
     "blind6.jsonl",
     "blind7.jsonl",
+    "blind8.jsonl",
 )
 
 
