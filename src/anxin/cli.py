@@ -142,7 +142,7 @@ def cmd_kb(args: argparse.Namespace) -> int:
     if args.kb_command == "export":
         return command.run_export(args.out, **io)
     if args.kb_command == "reindex":
-        return command.run_reindex(**io)
+        return command.run_reindex(lexical_only=args.lexical_only, **io)
     if args.kb_command == "eval":
         return command.run_eval(args.file, as_json=args.json, **io)
     if args.batch:
@@ -160,7 +160,11 @@ def _add_kb_parser(sub) -> None:
     kb_import.add_argument("file", metavar="FILE")
     kb_export = kb_sub.add_parser("export", help="export all items to .jsonl, .xlsx or a folder of .md")
     kb_export.add_argument("out", metavar="OUT")
-    kb_sub.add_parser("reindex", help="re-analyse every item (after a change to the synonym dictionary)")
+    reindex = kb_sub.add_parser(
+        "reindex",
+        help="re-analyse every item (after a change to the synonym dictionary) and re-embed its meaning",
+    )
+    reindex.add_argument("--lexical-only", action="store_true", help="keep the meaning vectors as they are")
     kb_eval = kb_sub.add_parser("eval", help="recall@k and MRR on a labelled query set")
     kb_eval.add_argument("file", metavar="FILE", help='JSON lines {"qid", "query", "answers", "kind"}')
     kb_eval.add_argument("--json", action="store_true")

@@ -142,14 +142,23 @@ def _batch_line(raw: bytes, *, top: int, history: bool, search) -> dict[str, obj
     return {"qid": qid, "results": [hit.as_dict() for hit in hits]}
 
 
-def run_reindex(*, out: IO[str], err: IO[str]) -> int:
+def run_reindex(*, out: IO[str], err: IO[str], lexical_only: bool = False) -> int:
+    """The lexical index, and (unless ``lexical_only``) every item's meaning vector, rebuilt; progress on stderr."""
+    from anxin.knowledge.dense import embed_pending, forget_embeddings
     from anxin.knowledge.index import rebuild
+
+    def progress(done) -> None:
+        err.write(gettext("语义向量：%(done)s / %(total)s") % {"done": done.done, "total": done.total} + "\n")
 
     try:
         count = rebuild()
+        embedded = 0
+        if not lexical_only:
+            forget_embeddings()
+            embedded = embed_pending(on_batch=progress)
     except DatabaseError as exc:
         return _database_missing(err, exc)
-    _print_json({"reindexed": count}, out)
+    _print_json({"reindexed": count, "embedded": embedded}, out)
     return EXIT_OK
 
 

@@ -372,6 +372,17 @@ def candidate_rows(
     return _fetch_rows(_ROW_SQL.format(columns=_ROW_COLUMNS, ids=marks, audience=audience), params)
 
 
+def rows_by_ids(ids: Sequence[int], *, today: date, public_only: bool = False) -> list[CandidateRow]:
+    """These items as the ranking reads them (the items meaning search found), in no particular order."""
+    if not ids:
+        return []
+    audience = " AND i.audience = 'public'" if public_only else ""
+    params: dict[str, object] = {"today": today}
+    params.update({f"id{n}": pk for n, pk in enumerate(ids)})
+    marks = ", ".join(f"%(id{n})s" for n in range(len(ids)))
+    return _fetch_rows(_ROW_SQL.format(columns=_ROW_COLUMNS, ids=marks, audience=audience), params)
+
+
 def _pg_candidate_rows(
     query: Retrieval, today: date, current_only: bool, audience: str, limit: int
 ) -> list[CandidateRow]:

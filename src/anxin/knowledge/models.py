@@ -57,6 +57,10 @@ class Item(ItemContent):
     search_keywords = models.TextField(blank=True, default="", editable=False)
     search_body = models.TextField(blank=True, default="", editable=False)
     search_grams = models.TextField(blank=True, default="", editable=False)
+    # Written by knowledge.dense only: the meaning of the title, tags and body (float32, L2-normalised, the shared
+    # encoder's passage vector) and the item version it was computed for; None until the task has run.
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
+    embedding_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["code"]

@@ -13,15 +13,17 @@ from anxin.accounts.models import User
 from anxin.core.errors import Forbidden, InvalidInput, NotFound
 from anxin.core.i18n import gettext
 from anxin.core.text import clean_text
-from anxin.knowledge import index
+from anxin.knowledge import dense, index
 from anxin.knowledge.choices import Audience
 from anxin.knowledge.models import Item, ItemVersion
+from anxin.knowledge.search import fusion
 from anxin.knowledge.search.analysis import default_analyzer
 from anxin.knowledge.search.lexicon import CONCEPT_PREFIX
 from anxin.knowledge.search.rank import Candidate, rank
 
 QUERY_MAX = 2000
 TOP_MAX = 50
+DENSE_DEPTH = 60  # items meaning search hands to the fusion
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,33 @@ def item_search(
     rows = index.candidate_rows(
         retrieval, today=today, current_only=not include_history, public_only=public_only
     )
+    lexical = rank(query, _candidates(rows, today, include_history), df, documents)
+    similar = dense.similar(text, top=DENSE_DEPTH)
+    if not similar:
+        ranked = [(candidate, score, None) for candidate, score in lexical[:top]]
+    else:
+        known = {row.pk for row in rows}
+        rows += index.rows_by_ids(
+            [pk for pk, _ in similar if pk not in known], today=today, public_only=public_only
+        )
+        meaning = _meaning_ranking(similar, rows, today, include_history)
+        ranked = fusion.fuse(lexical, meaning)[:top]
+    by_code = {row.code: row for row in rows}
+    hit_rows = [by_code[candidate.key] for candidate, _, _ in ranked]
+    items = index.items_of(hit_rows)
+    return [
+        SearchHit(
+            item=item,
+            score=score,
+            current=candidate.current,
+            superseded=row.replaced,
+            matched=_matched(query, candidate, similarity),
+        )
+        for (candidate, score, similarity), row, item in zip(ranked, hit_rows, items, strict=True)
+    ]
+
+
+def _candidates(rows, today: date, include_history: bool) -> list[Candidate]:
     candidates = []
     for row in rows:
         current = not row.replaced and index.current_filter_matches(row, today)
@@ -73,19 +102,17 @@ def item_search(
                     internal=row.audience != Audience.PUBLIC,
                 )
             )
-    ranked = rank(query, candidates, df, documents)[:top]
-    by_code = {row.code: row for row in rows}
-    hit_rows = [by_code[candidate.key] for candidate, _ in ranked]
-    items = index.items_of(hit_rows)
+    return candidates
+
+
+def _meaning_ranking(similar, rows, today: date, include_history: bool) -> list[tuple[Candidate, float]]:
+    """The items meaning search found, best first, as candidates (those the caller may not see are gone)."""
+    by_pk = {row.pk: row for row in rows}
+    found = {
+        c.key: c for c in _candidates([by_pk[pk] for pk, _ in similar if pk in by_pk], today, include_history)
+    }
     return [
-        SearchHit(
-            item=item,
-            score=score,
-            current=candidate.current,
-            superseded=row.replaced,
-            matched=_matched(query, candidate),
-        )
-        for (candidate, score), row, item in zip(ranked, hit_rows, items, strict=True)
+        (found[by_pk[pk].code], score) for pk, score in similar if pk in by_pk and by_pk[pk].code in found
     ]
 
 
@@ -94,7 +121,14 @@ def item_search_codes(text: str, depth: int, history: bool) -> list[str]:
     return [hit.item.code for hit in item_search(text, top=depth, include_history=history)]
 
 
-def _matched(query, candidate: Candidate) -> tuple[str, ...]:
+def _matched(query, candidate: Candidate, similarity: float | None = None) -> tuple[str, ...]:
+    words = _matched_words(query, candidate)
+    if similarity is None:
+        return words
+    return (*words, gettext("语义相近 %(score).2f") % {"score": similarity})
+
+
+def _matched_words(query, candidate: Candidate) -> tuple[str, ...]:
     present = index.term_set(candidate.fields)
     analyzer = default_analyzer()
     lexicon = analyzer.lexicon

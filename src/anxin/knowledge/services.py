@@ -13,9 +13,11 @@ from anxin.accounts.models import User
 from anxin.core.errors import Conflict, Forbidden, InvalidInput
 from anxin.core.i18n import gettext
 from anxin.knowledge import index
+from anxin.knowledge.dense import dense_enabled
 from anxin.knowledge.formats import Row
 from anxin.knowledge.models import Item, ItemUse, ItemVersion
 from anxin.knowledge.records import ItemRecord, Source, parse_record
+from anxin.knowledge.tasks import embed_pending_items
 
 CONTENT_FIELDS = (
     "title",
@@ -221,7 +223,14 @@ def _write(*, records: list[ItemRecord], by: User | None, note: str) -> ImportRe
         [_version_of(item, by=by, note=note) for item in [*new_items, *changed]], batch_size=500
     )
     index.index_items(touched)
+    embed_later([item.code for item in [*new_items, *changed]])
     return report
+
+
+def embed_later(codes: list[str]) -> None:
+    """Their meaning vectors, computed by the worker once the transaction has committed (knowledge.dense)."""
+    if codes and dense_enabled():
+        transaction.on_commit(lambda: embed_pending_items.enqueue(codes))
 
 
 def _existing(codes: Iterable[str]) -> dict[str, Item]:
