@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from anxin.knowledge import dense
@@ -101,3 +102,11 @@ def test_fusion_puts_what_both_find_first_and_history_after_what_is_in_force():
         "c": 0.88,
         "old": 0.95,
     }
+
+
+def test_editors_see_how_far_the_meaning_index_has_come(client, world, sample_items):
+    client.force_login(world.command)
+    page = client.get(reverse("knowledge:list")).content.decode()
+    assert "语义索引：0 / 10 条已完成" in page
+    client.force_login(world.agent)
+    assert "语义索引" not in client.get(reverse("knowledge:list")).content.decode()

@@ -25,6 +25,7 @@ from anxin.core.text import clean_text
 from anxin.core.views import domain_errors, uploaded_file
 from anxin.knowledge import forms, page_selectors
 from anxin.knowledge.choices import Audience, Category, Status
+from anxin.knowledge.dense import dense_enabled, embedding_progress
 from anxin.knowledge.formats import MAX_FILE_BYTES, FileUnreadable, write_jsonl, write_xlsx
 from anxin.knowledge.models import Item
 from anxin.knowledge.records import BODY_MAX, parse_record
@@ -110,6 +111,7 @@ def item_index(request: HttpRequest) -> HttpResponse:
         "category": category,
         "status": status,
         "can_edit": editor,
+        "meaning": embedding_progress() if editor and dense_enabled() else None,
         "today": today,
         "page": None,
         "rows": [],
