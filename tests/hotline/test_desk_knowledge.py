@@ -89,3 +89,11 @@ def test_the_service_records_the_item_on_any_channel(world, sample_items):
     case = services.case_open(by=world.agent, line=world.medical_line, summary=QUESTION, knowledge_item=item)
     assert case.status == Case.Status.CLOSED
     assert Item.objects.get(pk=item.pk).use_count == 1
+
+
+def test_the_panel_says_no_confident_answer_rather_than_offer_a_weak_match(client, world, sample_items):
+    client.force_login(world.agent)
+    assert 'id="kb-no-confident"' not in suggestions(client, QUESTION).content.decode()
+    page = suggestions(client, "明天会不会下雪，出门要带什么").content.decode()
+    assert 'id="kb-no-confident"' in page and "没有把握的答案" in page
+    assert '<details class="kb-unsure">' in page  # the nearest items stay one click away

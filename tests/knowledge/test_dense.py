@@ -13,7 +13,7 @@ from anxin.knowledge.models import Item
 from anxin.knowledge.records import parse_record
 from anxin.knowledge.search.fusion import fuse
 from anxin.knowledge.search.rank import Candidate
-from anxin.knowledge.selectors import item_search
+from anxin.knowledge.selectors import item_search, item_search_codes
 from anxin.knowledge.services import item_save, items_import
 from anxin.semantic import encoder
 from tests.knowledge.samples import SAMPLE, sample_rows
@@ -110,3 +110,30 @@ def test_editors_see_how_far_the_meaning_index_has_come(client, world, sample_it
     assert "语义索引：0 / 10 条已完成" in page
     client.force_login(world.agent)
     assert "语义索引" not in client.get(reverse("knowledge:list")).content.decode()
+
+
+def test_confidence_needs_a_close_meaning_or_strong_words():
+    from anxin.knowledge.search.confidence import confident
+
+    assert confident(words=7.0, similarity=0.80) and confident(words=0.0, similarity=0.90)
+    assert not confident(words=5.0, similarity=0.87)
+    assert confident(words=4.5, similarity=None) and not confident(words=3.0, similarity=None)
+
+
+def test_the_evaluation_counts_unanswerable_questions_apart(sample_items, tmp_path):
+    from anxin.knowledge.evaluate import evaluate, read_queries
+
+    path = tmp_path / "q.jsonl"
+    path.write_text(
+        '{"qid": "a", "query": "退烧药怎么吃", "answers": ["antipyretic-adults"]}\n'
+        '{"qid": "u", "query": "明天会不会下雪，出门要带什么", "answers": [], "kind": "unanswerable"}\n',
+        encoding="utf-8",
+    )
+    result = evaluate(read_queries(path), item_search_codes)
+    assert result.overall.queries == 1 and result.overall.recall(1) == 1.0
+    assert result.unsure.as_dict() == {
+        "unanswerable": 1,
+        "unanswerable_flagged": 1,
+        "answerable_flagged": 0,
+        "precision": 1.0,
+    }

@@ -31,7 +31,7 @@ from anxin.hotline.models import Callback, Case, Category, Channel, Disposition,
 from anxin.hotline.proposal import TriageFields
 from anxin.hotline.services import SUMMARY_MAX
 from anxin.hotline.sla import sla_state
-from anxin.knowledge.selectors import item_excerpt, item_search
+from anxin.knowledge.selectors import confident_answer, item_excerpt, item_search
 from anxin.people.identity import normalise_phone
 from anxin.places.models import TEAM_PLACE_KINDS, Place
 
@@ -292,7 +292,12 @@ def knowledge_suggestions(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         return render(request, "hotline/_knowledge.html", {"error": exc}, status=exc.status)
     suggestions = [{"hit": hit, "excerpt": item_excerpt(hit.item)} for hit in hits]
-    context = {"suggestions": suggestions, "waiting": not summary, "can_answer": user.can("case.intake")}
+    context = {
+        "suggestions": suggestions,
+        "confident": confident_answer(hits),
+        "waiting": not summary,
+        "can_answer": user.can("case.intake"),
+    }
     return render(request, "hotline/_knowledge.html", context)
 
 

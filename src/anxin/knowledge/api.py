@@ -38,6 +38,7 @@ from anxin.knowledge.records import ItemRecord, parse_code, parse_record, record
 from anxin.knowledge.selectors import (
     QUERY_MAX,
     TOP_MAX,
+    confident_answer,
     item_get_for_user,
     item_list,
     item_search,
@@ -71,6 +72,9 @@ class SearchHitOut(Schema):
 class SearchOut(Schema):
     query: str
     results: list[SearchHitOut]
+    confident: bool = Field(
+        description="the best result is worth reading out; false: no confident answer (possibly a gap in the base)"
+    )
 
 
 class ItemSummaryOut(Schema):
@@ -260,7 +264,7 @@ def kb_search(
         }
         for hit in hits[:top]
     ]
-    return {"query": q, "results": results}
+    return {"query": q, "results": results, "confident": confident_answer(hits[:top])}
 
 
 @router.get("/items", response={200: ItemPageOut, **READ_ERRORS}, summary="Items by category and status")

@@ -187,6 +187,17 @@ def run_eval(path: str, *, as_json: bool, out: IO[str], err: IO[str]) -> int:
     for kind, figures in rows:
         cells = "".join(f"{figures.recall(k):8.3f}" for k in CUTOFFS)
         out.write(f"{kind:<12}{figures.queries:8d}{cells}{figures.mrr:8.3f}\n")
+    unsure = result.unsure
+    if unsure.unanswerable:
+        line = gettext(
+            "无把握答案：无解问题 %(flagged)s / %(total)s，有解问题误报 %(wrong)s，精确率 %(precision).3f"
+        ) % {
+            "flagged": unsure.unanswerable_flagged,
+            "total": unsure.unanswerable,
+            "wrong": unsure.answerable_flagged,
+            "precision": unsure.precision,
+        }
+        out.write(line + "\n")
     for miss in result.misses:
         line = gettext("未进前3: %(qid)s %(query)s → 应为 %(answers)s，实得 %(got)s") % {
             "qid": miss["qid"],

@@ -16,6 +16,7 @@ from pathlib import Path
 import orjson
 
 DEPTH = 10
+UNANSWERABLE = "unanswerable"  # a plausible question that no item answers: answers []
 CUTOFFS = (1, 3, 5)
 
 
@@ -57,16 +58,51 @@ class Figures:
 
 
 @dataclass
+class Unsure:
+    """How often the search said "no confident answer": on the questions no item answers (it should) and on the
+    others (it should not)."""
+
+    unanswerable: int = 0
+    unanswerable_flagged: int = 0
+    answerable: int = 0
+    answerable_flagged: int = 0
+
+    def add(self, *, answerable: bool, flagged: bool) -> None:
+        if answerable:
+            self.answerable += 1
+            self.answerable_flagged += flagged
+        else:
+            self.unanswerable += 1
+            self.unanswerable_flagged += flagged
+
+    @property
+    def precision(self) -> float:
+        """Of the questions flagged, the share no item answers."""
+        flagged = self.unanswerable_flagged + self.answerable_flagged
+        return self.unanswerable_flagged / flagged if flagged else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "unanswerable": self.unanswerable,
+            "unanswerable_flagged": self.unanswerable_flagged,
+            "answerable_flagged": self.answerable_flagged,
+            "precision": round(self.precision, 4),
+        }
+
+
+@dataclass
 class Evaluation:
     overall: Figures = field(default_factory=Figures)
     by_kind: dict[str, Figures] = field(default_factory=lambda: defaultdict(Figures))
     misses: list[dict[str, object]] = field(default_factory=list)  # not answered at 3
+    unsure: Unsure = field(default_factory=Unsure)
 
     def as_dict(self) -> dict[str, object]:
         return {
             **self.overall.as_dict(),
             "by_kind": {kind: figures.as_dict() for kind, figures in sorted(self.by_kind.items())},
             "misses": self.misses,
+            "no_confident_answer": self.unsure.as_dict(),
         }
 
 
@@ -77,25 +113,36 @@ def read_queries(path: Path) -> list[LabelledQuery]:
             continue
         data = orjson.loads(line)
         answers = data.get("answers")
-        if not isinstance(answers, list) or not answers:
-            raise ValueError(f"{path}:{number}: answers must be a non-empty list")
+        kind = str(data.get("kind", "plain"))
+        if not isinstance(answers, list) or (not answers and kind != UNANSWERABLE):
+            raise ValueError(
+                f"{path}:{number}: answers must be a non-empty list (or [] with kind unanswerable)"
+            )
         queries.append(
             LabelledQuery(
                 qid=str(data["qid"]),
                 query=str(data["query"]),
                 answers=tuple(answers),
-                kind=str(data.get("kind", "plain")),
+                kind=kind,
                 history=bool(data.get("history", False)),
             )
         )
     return queries
 
 
-def evaluate(queries: Iterable[LabelledQuery], search: Callable[[str, int, bool], list[str]]) -> Evaluation:
-    """``search(query, depth, history)`` returns item codes, best first."""
+def evaluate(
+    queries: Iterable[LabelledQuery], search: Callable[[str, int, bool], list[str] | tuple[list[str], bool]]
+) -> Evaluation:
+    """``search(query, depth, history)`` returns item codes, best first, or (codes, confident). A question no
+    item answers (``kind`` unanswerable, ``answers`` []) counts only towards how often "no confident answer"
+    was said, never towards recall."""
     result = Evaluation()
     for labelled in queries:
         found = search(labelled.query, DEPTH, labelled.history)
+        found, confident = found if isinstance(found, tuple) else (found, True)
+        result.unsure.add(answerable=bool(labelled.answers), flagged=not confident)
+        if not labelled.answers:
+            continue
         rank = next((i for i, code in enumerate(found, start=1) if code in labelled.answers), None)
         result.overall.add(rank)
         result.by_kind[labelled.kind].add(rank)

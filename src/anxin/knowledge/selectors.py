@@ -16,7 +16,7 @@ from anxin.core.text import clean_text
 from anxin.knowledge import dense, index
 from anxin.knowledge.choices import Audience
 from anxin.knowledge.models import Item, ItemVersion
-from anxin.knowledge.search import fusion
+from anxin.knowledge.search import confidence, fusion
 from anxin.knowledge.search.analysis import default_analyzer
 from anxin.knowledge.search.lexicon import CONCEPT_PREFIX
 from anxin.knowledge.search.rank import Candidate, rank
@@ -33,6 +33,8 @@ class SearchHit:
     current: bool
     superseded: bool  # a published item in force today replaces it
     matched: tuple[str, ...]  # what of the query the item matched: words, and concepts by their label
+    words: float = 0.0  # its BM25F score (0 when only its meaning was found)
+    similarity: float | None = None  # the cosine of its meaning to the query's (None without meaning search)
 
     def as_dict(self) -> dict[str, object]:
         return {"id": self.item.code, "title": self.item.title, "score": round(self.score, 4)}
@@ -77,6 +79,7 @@ def item_search(
     by_code = {row.code: row for row in rows}
     hit_rows = [by_code[candidate.key] for candidate, _, _ in ranked]
     items = index.items_of(hit_rows)
+    words = {candidate.key: score for candidate, score in lexical}
     return [
         SearchHit(
             item=item,
@@ -84,6 +87,8 @@ def item_search(
             current=candidate.current,
             superseded=row.replaced,
             matched=_matched(query, candidate, similarity),
+            words=words.get(candidate.key, 0.0),
+            similarity=similarity,
         )
         for (candidate, score, similarity), row, item in zip(ranked, hit_rows, items, strict=True)
     ]
@@ -116,9 +121,15 @@ def _meaning_ranking(similar, rows, today: date, include_history: bool) -> list[
     ]
 
 
-def item_search_codes(text: str, depth: int, history: bool) -> list[str]:
-    """The codes ``item_search`` finds, best first: the search as ``knowledge.evaluate`` calls it."""
-    return [hit.item.code for hit in item_search(text, top=depth, include_history=history)]
+def confident_answer(hits: list[SearchHit]) -> bool:
+    """The best hit is worth reading out (knowledge.search.confidence); False when nothing was found."""
+    return bool(hits) and confidence.confident(hits[0].words, hits[0].similarity)
+
+
+def item_search_codes(text: str, depth: int, history: bool) -> tuple[list[str], bool]:
+    """The codes ``item_search`` finds, best first, and whether it is confident: as ``knowledge.evaluate`` calls it."""
+    hits = item_search(text, top=depth, include_history=history)
+    return [hit.item.code for hit in hits], confident_answer(hits)
 
 
 def _matched(query, candidate: Candidate, similarity: float | None = None) -> tuple[str, ...]:
