@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -85,6 +86,7 @@ def embed_pending(
                 embedding=np.asarray(vector, dtype=np.float32).tobytes(), embedding_version=item.version
             )
         written += len(items)
+        _MATRIX.forget()
         if on_batch is not None:
             on_batch(embedding_progress())
     return written
@@ -93,18 +95,32 @@ def embed_pending(
 def forget_embeddings() -> None:
     """Mark every vector stale (``anxin kb reindex`` recomputes them all), keeping them for search meanwhile."""
     Item.objects.update(embedding_version=None)
+    _MATRIX.forget()
 
 
 class _Matrix:
-    """Every stored vector, loaded once and reloaded when the stored vectors change."""
+    """Every stored vector, loaded once and reloaded when the stored vectors change.
+
+    Whether they changed is asked of the database at most every ``RECHECK_SECONDS`` (the question reads every
+    item's row: 17 ms at 10,000 items on SQLite, as much as the rest of a search); vectors this process writes
+    are seen at once, those the worker writes within that time.
+    """
+
+    RECHECK_SECONDS = 2.0
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._stamp: tuple | None = None
+        self._checked_at = float("-inf")
         self.ids: np.ndarray = np.zeros(0, dtype=np.int64)
         self.vectors: np.ndarray = np.zeros((0, 0), dtype=np.float32)
 
+    def forget(self) -> None:
+        self._checked_at = float("-inf")
+
     def current(self) -> _Matrix:
+        if time.monotonic() - self._checked_at < self.RECHECK_SECONDS:
+            return self
         stamp = tuple(
             Item.objects.filter(embedding__isnull=False)
             .aggregate(n=Count("pk"), top=Max("pk"), versions=Sum("embedding_version"))
@@ -122,6 +138,7 @@ class _Matrix:
                     else np.zeros((0, 0), dtype=np.float32)
                 )
                 self._stamp = stamp
+            self._checked_at = time.monotonic()
             return self
 
 
