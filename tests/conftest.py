@@ -54,6 +54,14 @@ def sample_items(db):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_meaning_vectors():
+    """Each test's database has its own items: the meaning index must not remember the last test's vectors."""
+    from anxin.knowledge.dense import reload_vectors
+
+    reload_vectors()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -117,6 +117,7 @@ class _Matrix:
 
     def forget(self) -> None:
         self._checked_at = float("-inf")
+        self._stamp = None
 
     def current(self) -> _Matrix:
         if time.monotonic() - self._checked_at < self.RECHECK_SECONDS:
@@ -143,6 +144,11 @@ class _Matrix:
 
 
 _MATRIX = _Matrix()
+
+
+def reload_vectors() -> None:
+    """Read the stored vectors again on the next search (tests, and after writes outside this module)."""
+    _MATRIX.forget()
 
 
 def similar(text: str, *, allowed: set[int] | None = None, top: int = 30) -> list[tuple[int, float]]:
