@@ -113,7 +113,8 @@ def fill_vectors(mode: str) -> dict[str, object]:
     from anxin.knowledge.dense import embed_pending, embedding_progress
     from anxin.knowledge.models import Item
 
-    missing = embedding_progress().total - embedding_progress().done
+    progress = embedding_progress()
+    missing = progress.total - progress.done
     if mode == "none" or not missing:
         return {}
     started = time.perf_counter()

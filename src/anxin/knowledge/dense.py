@@ -9,7 +9,6 @@ PostgreSQL. ``ANXIN_KB_DENSE=false``, or no encoder, leaves the lexical search a
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -19,16 +18,15 @@ import numpy as np
 from django.db.models import Count, F, Max, Q, Sum
 
 from anxin.knowledge.models import Item
-from anxin.semantic import encoder
+from anxin.semantic import encoder, switched_on
 
-_FALSE = {"0", "false", "no", "off"}
 # What of an item is embedded: the title and tags say what it is about; the start of the body, how.
 PASSAGE_BODY_CHARS = 500
 BATCH = 16
 
 
 def dense_enabled() -> bool:
-    return os.environ.get("ANXIN_KB_DENSE", "true").strip().lower() not in _FALSE
+    return switched_on("ANXIN_KB_DENSE")
 
 
 def active_encoder():
@@ -151,8 +149,8 @@ def reload_vectors() -> None:
     _MATRIX.forget()
 
 
-def similar(text: str, *, allowed: set[int] | None = None, top: int = 30) -> list[tuple[int, float]]:
-    """Item ids by cosine similarity to the text, best first (among ``allowed`` ids when given)."""
+def similar(text: str, *, top: int = 30) -> list[tuple[int, float]]:
+    """The ``top`` item ids by cosine similarity to the text, best first."""
     if not dense_enabled():
         return []
     matrix = _MATRIX.current()
@@ -160,12 +158,5 @@ def similar(text: str, *, allowed: set[int] | None = None, top: int = 30) -> lis
     if model is None:
         return []
     scores = matrix.vectors @ model.query(text)
-    order = np.argsort(-scores, kind="stable")
-    found = []
-    for position in order:
-        pk = int(matrix.ids[position])
-        if allowed is None or pk in allowed:
-            found.append((pk, float(scores[position])))
-            if len(found) == top:
-                break
-    return found
+    order = np.argsort(-scores, kind="stable")[:top]
+    return [(int(matrix.ids[position]), float(scores[position])) for position in order]

@@ -64,12 +64,10 @@ class Unsure:
 
     unanswerable: int = 0
     unanswerable_flagged: int = 0
-    answerable: int = 0
     answerable_flagged: int = 0
 
     def add(self, *, answerable: bool, flagged: bool) -> None:
         if answerable:
-            self.answerable += 1
             self.answerable_flagged += flagged
         else:
             self.unanswerable += 1
@@ -131,15 +129,14 @@ def read_queries(path: Path) -> list[LabelledQuery]:
 
 
 def evaluate(
-    queries: Iterable[LabelledQuery], search: Callable[[str, int, bool], list[str] | tuple[list[str], bool]]
+    queries: Iterable[LabelledQuery], search: Callable[[str, int, bool], tuple[list[str], bool]]
 ) -> Evaluation:
-    """``search(query, depth, history)`` returns item codes, best first, or (codes, confident). A question no
+    """``search(query, depth, history)`` returns item codes, best first, and whether it is confident. A question no
     item answers (``kind`` unanswerable, ``answers`` []) counts only towards how often "no confident answer"
     was said, never towards recall."""
     result = Evaluation()
     for labelled in queries:
-        found = search(labelled.query, DEPTH, labelled.history)
-        found, confident = found if isinstance(found, tuple) else (found, True)
+        found, confident = search(labelled.query, DEPTH, labelled.history)
         result.unsure.add(answerable=bool(labelled.answers), flagged=not confident)
         if not labelled.answers:
             continue

@@ -8,6 +8,6 @@ is not installed or ``ANXIN_SEMANTIC=false``; every caller keeps working without
 
 from __future__ import annotations
 
-from anxin.semantic.encoder import Encoder, encoder, semantic_enabled
+from anxin.semantic.encoder import Encoder, encoder, semantic_enabled, switched_on
 
-__all__ = ["Encoder", "encoder", "semantic_enabled"]
+__all__ = ["Encoder", "encoder", "semantic_enabled", "switched_on"]

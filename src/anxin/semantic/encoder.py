@@ -19,8 +19,13 @@ _CACHE_SIZE = 4096  # a desk preview and the intake that follows it embed the sa
 _THREADS_DEFAULT = "1"  # a server has a worker per core; one embedding must not take them all
 
 
+def switched_on(variable: str) -> bool:
+    """An ``ANXIN_*`` switch of the encoder or of one of its uses: on unless set to 0, false, no or off."""
+    return os.environ.get(variable, "true").strip().lower() not in _FALSE
+
+
 def semantic_enabled() -> bool:
-    return os.environ.get("ANXIN_SEMANTIC", "true").strip().lower() not in _FALSE
+    return switched_on("ANXIN_SEMANTIC")
 
 
 class Encoder:
