@@ -138,3 +138,11 @@ def _vacuum_count() -> int:
         cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute("SELECT pg_stat_get_vacuum_count('knowledge_item'::regclass)")
         return cursor.fetchone()[0]
+
+
+def test_a_number_term_is_not_found_inside_a_longer_number():
+    from anxin.knowledge.search.lexicon import default_lexicon
+
+    lexicon = default_lexicon()
+    assert lexicon.concepts_in("打12345问问") == ["hotline"]
+    assert lexicon.concepts_in("我的手机13912345678") == []

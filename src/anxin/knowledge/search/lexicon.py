@@ -123,7 +123,18 @@ def _alternation(terms) -> re.Pattern[str] | None:
         return None
     # Longest first, so "二次感染" wins over "感染" where both are terms.
     ordered = sorted(terms, key=lambda t: (-len(t), t))
-    return re.compile("|".join(re.escape(t) for t in ordered))
+    return re.compile("|".join(_whole(t) for t in ordered))
+
+
+def _whole(term: str) -> str:
+    """A term's pattern; where it starts or ends with a Latin letter or digit, not inside a longer run of them
+    ("12345" is the hotline, not the middle of the mobile number 13912345678)."""
+    pattern = re.escape(term)
+    if term[:1].isascii() and term[:1].isalnum():
+        pattern = r"(?<![0-9A-Za-z])" + pattern
+    if term[-1:].isascii() and term[-1:].isalnum():
+        pattern += r"(?![0-9A-Za-z])"
+    return pattern
 
 
 def _stopwords(text: str) -> list[str]:
