@@ -168,6 +168,7 @@ def _register_routers() -> None:
     from anxin.hotline.api import router as hotline_router
     from anxin.hotline.api_triage import router as triage_router
     from anxin.knowledge.api import router as knowledge_router
+    from anxin.knowledge.category_api import router as category_router
     from anxin.monitoring.api import router as monitoring_router
     from anxin.people.api import router as people_router
 
@@ -175,6 +176,7 @@ def _register_routers() -> None:
     api.add_router("", triage_router)
     api.add_router("/residents", people_router)
     api.add_router("/facilities", facilities_router)
+    api.add_router("/kb/categories", category_router)
     api.add_router("/kb", knowledge_router)
     api.add_router("/monitoring", monitoring_router)
 

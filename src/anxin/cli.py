@@ -138,7 +138,9 @@ def cmd_kb(args: argparse.Namespace) -> int:
 
     io = {"out": sys.stdout, "err": sys.stderr}
     if args.kb_command == "import":
-        return command.run_import(args.file, **io)
+        return command.run_import(
+            args.file, create_categories=args.create_categories, category_map=args.category_map, **io
+        )
     if args.kb_command == "export":
         return command.run_export(args.out, **io)
     if args.kb_command == "reindex":
@@ -158,6 +160,14 @@ def _add_kb_parser(sub) -> None:
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     kb_import = kb_sub.add_parser("import", help="import items from .jsonl, .xlsx or a folder of .md")
     kb_import.add_argument("file", metavar="FILE")
+    kb_import.add_argument(
+        "--create-categories", action="store_true", help="create the file's categories that the base lacks"
+    )
+    kb_import.add_argument(
+        "--category-map",
+        metavar="MAP",
+        help="a .toml, .json or .csv file mapping the file's categories onto existing ones",
+    )
     kb_export = kb_sub.add_parser("export", help="export all items to .jsonl, .xlsx or a folder of .md")
     kb_export.add_argument("out", metavar="OUT")
     reindex = kb_sub.add_parser(

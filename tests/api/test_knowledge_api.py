@@ -352,7 +352,13 @@ def test_an_import_creates_updates_and_leaves_alone(api, world, sample_items):
     items = [new_item(), {**sample("home-care"), "title": "居家治疗要点（更新）"}, sample("oximeter")]
     response = api.post(world.command, "/api/kb/import", {"items": items, "note": "第二批"})
     assert response.status_code == 200, response.content
-    assert response.json() == {"created": 1, "updated": 1, "unchanged": 1, "errors": []}
+    assert response.json() == {
+        "created": 1,
+        "updated": 1,
+        "unchanged": 1,
+        "errors": [],
+        "categories_created": [],
+    }
     home_care = Item.objects.get(code="home-care")
     assert home_care.version == 2
     assert home_care.versions.get(number=2).note == "第二批"

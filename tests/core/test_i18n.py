@@ -81,6 +81,35 @@ UNTRANSLATED = {
     # Patterns that read dates (2023年1月8日) and tag lists as people type them in files.
     ("knowledge/records.py", r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$"),
     ("knowledge/records.py", r"[,，、;；\s]+"),
+    # The categories every base is seeded with are data: stored with their English labels beside them, and
+    # relabelled by the command centre in either language.
+    *(
+        ("knowledge/categories.py", label)
+        for label in (
+            "居家治疗",
+            "就医指引",
+            "发热门诊",
+            "用药指导",
+            "抗原与核酸检测",
+            "疫苗接种",
+            "康复与再感染",
+            "重点人群",
+            "慢病与长处方",
+            "药品配送与代购",
+            "分级诊疗与转诊",
+            "心理援助",
+            "隔离与防控政策",
+            "封控期间生活保障",
+            "价格与市场监管投诉",
+            "热线与办事指引",
+        )
+    ),
+    # The separators and header words of a category map as people type them (categories, formats).
+    ("knowledge/categories.py", r"\s*(?:=|→|->|=>|,|，|\t)\s*"),
+    ("knowledge/formats.py", "文件分类"),
+    ("knowledge/formats.py", "原分类"),
+    # The gap export's keyword separator in a cell is file content, as the item export's tag separator.
+    ("knowledge/gap_export.py", "、"),
 }
 
 

@@ -96,7 +96,7 @@ def test_excel_accepts_chinese_headers_and_refuses_unknown_columns():
     workbook.save(buffer)
     rows = list(read_xlsx(buffer.getvalue()))
     assert len(rows) == 1 and rows[0].line == 2
-    assert parse_record(rows[0].data).category == "home_care"
+    assert parse_record(rows[0].data).category == "居家治疗"
 
     sheet.cell(row=1, column=7, value="颜色")
     buffer = io.BytesIO()

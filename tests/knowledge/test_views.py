@@ -294,7 +294,7 @@ def test_a_stale_edit_conflicts_and_keeps_what_was_typed(client, world, sample_i
     [
         ({"effective_from": "2022-13-01"}, "effective_from", "日期不存在"),
         ({"title": ""}, "title", "缺少此字段"),
-        ({"category": "astrology"}, "category", "不是可选值"),
+        ({"category": "astrology"}, "category", "未知分类"),
         ({"source_url": "javascript:alert(1)"}, "source_url", "必须是 http:// 或 https:// 开头的网址"),
         ({"source_issuer": "", "source_document": ""}, "source_issuer", "须写明发布机构或文件名称"),
         ({"effective_until": "2022-01-01"}, "effective_until", "不能早于生效日期"),

@@ -37,7 +37,7 @@ from anxin.hotline.proposal import TriageFields
 from anxin.hotline.selectors import case_visible_to, lines_on_duty, user_can_receive
 from anxin.hotline.sla import sla_due_at, sla_met_by, sla_rules
 from anxin.knowledge.models import Item as KnowledgeItem
-from anxin.knowledge.services import item_record_use
+from anxin.knowledge.services import gap_check_later, item_record_use
 from anxin.people.identity import normalise_phone
 from anxin.people.models import Resident
 from anxin.places.models import TEAM_PLACE_KINDS, Place
@@ -226,7 +226,22 @@ def case_open(
         _schedule_sla_check(case)
         if urgency == Urgency.P1:
             alert_on_duty_clinicians(case=case, now=now)
+        if not automatic and knowledge_item is None and urgency != Urgency.P1:
+            _check_for_knowledge_gap(case, by)
     return case
+
+
+def _check_for_knowledge_gap(case: Case, by: User) -> None:
+    """A request not answered from the knowledge base may be a question the base lacks (knowledge.gaps). An
+    emergency is not such a question: P1 goes to 120, not to the base."""
+    names = [case.caller_name, case.subject_resident.name if case.subject_resident else ""]
+    gap_check_later(
+        text=case.summary,
+        case_id=case.pk,
+        place_id=case.place_id,
+        public_only=not by.can("knowledge.internal"),
+        names=names,
+    )
 
 
 def _column_values(case: Case) -> dict[str, object]:

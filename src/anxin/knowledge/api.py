@@ -32,8 +32,9 @@ from anxin.core.api_fields import (
 from anxin.core.errors import Conflict, InvalidInput, NotFound
 from anxin.core.text import clean_text
 from anxin.knowledge import choices
+from anxin.knowledge.categories import check_category_map
 from anxin.knowledge.formats import Row
-from anxin.knowledge.models import Item
+from anxin.knowledge.models import Category, Item
 from anxin.knowledge.records import ItemRecord, parse_code, parse_record, record_to_dict
 from anxin.knowledge.selectors import (
     QUERY_MAX,
@@ -54,6 +55,7 @@ IMPORT_MAX = 1000
 NOTE_MAX = 200
 
 Note = Annotated[str, StringConstraints(max_length=NOTE_MAX), NO_BINARY]
+CategoryName = Annotated[str, StringConstraints(min_length=1, max_length=40), NO_BINARY]
 
 
 # --- output ------------------------------------------------------------------------------------------
@@ -147,6 +149,7 @@ class ImportReportOut(Schema):
     updated: int
     unchanged: int
     errors: list[ImportErrorItem]
+    categories_created: list[str] = Field(description="the codes of the categories the import created")
 
 
 # --- input -------------------------------------------------------------------------------------------
@@ -160,7 +163,11 @@ class ItemIn(InputSchema):
     id: str | None = Field(None, description="optional; if given, the same as the id in the path")
     title: str = Field(..., max_length=200)
     body: str = Field(..., max_length=20_000)
-    category: str = Field(..., description=", ".join(choices.Category.values))
+    category: str = Field(
+        ...,
+        max_length=40,
+        description="a category's code or label (GET /kb/categories); it must not be retired",
+    )
     tags: list[str] = Field(default_factory=list, max_length=20)
     source: dict[str, str] = Field(..., description="issuer, document (one of them at least), url")
     effective_from: date
@@ -190,6 +197,12 @@ class ImportIn(InputSchema):
         json_schema_extra={"items": {"type": "object"}},
     )
     note: Note = Field("", description="why, for the history of every item the import changes")
+    create_categories: bool = Field(False, description="create the categories the base does not know")
+    category_map: dict[CategoryName, CategoryName] = Field(
+        default_factory=dict,
+        max_length=200,
+        description='the items\' own categories mapped onto existing ones: {"care_navigation": "seek_care"}',
+    )
 
 
 # --- access ------------------------------------------------------------------------------------------
@@ -276,8 +289,8 @@ def kb_item_list(
 ):
     user: User = request.auth
     require(user, "knowledge.read")
-    if category and category not in choices.Category.values:
-        raise InvalidInput(gettext("不是可选值：%(value)s") % {"value": category}, field="category")
+    if category and not Category.objects.filter(code=category).exists():
+        raise InvalidInput(gettext("未知分类：%(code)s") % {"code": category}, field="category")
     if status and status not in choices.Status.values:
         raise InvalidInput(gettext("不是可选值：%(value)s") % {"value": status}, field="status")
     items = item_list(user=user, status=status or None, category=category or None)
@@ -401,9 +414,16 @@ def kb_import(request: HttpRequest, payload: ImportIn):
         else Row(number, error=gettext("每条必须是 JSON 对象"))
         for number, data in enumerate(payload.items, start=1)
     ]
+    category_map = check_category_map(payload.category_map)
     try:
-        report = items_import(rows=rows, by=user, note=payload.note)
+        report = items_import(
+            rows=rows,
+            by=user,
+            note=payload.note,
+            create_categories=payload.create_categories,
+            category_map=category_map,
+        )
     except ImportRejected as exc:
         errors = [{"field": e.field, "reason": e.reason, "line": e.line} for e in exc.report.errors]
         return Status(422, {"detail": errors})
-    return report.as_dict()
+    return {**report.as_dict(), "categories_created": report.categories_created or []}

@@ -1,9 +1,11 @@
 """``anxin kb``: import, export, search and reindex the knowledge base on the configured database.
 
 Contract (kept exactly; other tools depend on it):
-- ``anxin kb import FILE`` — .jsonl, .xlsx, or a folder of .md files. Prints
-  ``{"created", "updated", "unchanged", "errors": [{"line", "field", "reason"[, "file"]}]}``; exit 0 when
-  imported, 1 when any row is bad (then nothing is written), 2 when the file cannot be read.
+- ``anxin kb import FILE [--create-categories] [--category-map MAP]`` — .jsonl, .xlsx, or a folder of .md
+  files. Prints ``{"created", "updated", "unchanged", "errors": [{"line", "field", "reason"[, "file"]}]}``
+  (and ``"categories_created": [codes]`` with ``--create-categories``); exit 0 when imported, 1 when any row
+  is bad (then nothing is written; an unknown category is such a row), 2 when the file or the map cannot be
+  read or the map names a category the base lacks.
 - ``anxin kb search "QUERY" --top N --json`` — a JSON list of ``{"id", "title", "score"}``, best first.
 - ``anxin kb search --batch FILE --top N`` — reads JSON lines ``{"qid", "query"}`` (FILE or "-" for stdin) and
   writes one line ``{"qid", "results": [{"id", "title", "score"}, ...]}`` per query, in order. A line that is
@@ -38,18 +40,30 @@ def _database_missing(err: IO[str], exc: Exception) -> int:
     return EXIT_UNREADABLE
 
 
-def run_import(path: str, *, out: IO[str], err: IO[str]) -> int:
-    from anxin.knowledge.formats import FileUnreadable, read_items
+def run_import(
+    path: str, *, out: IO[str], err: IO[str], create_categories: bool = False, category_map: str | None = None
+) -> int:
+    from anxin.knowledge.categories import check_category_map
+    from anxin.knowledge.formats import FileUnreadable, read_category_map, read_items
     from anxin.knowledge.services import ImportRejected, items_import
 
     try:
-        report = items_import(rows=read_items(Path(path)), note="anxin kb import")
+        mapping = check_category_map(read_category_map(Path(category_map))) if category_map else None
+        report = items_import(
+            rows=read_items(Path(path)),
+            note="anxin kb import",
+            create_categories=create_categories,
+            category_map=mapping,
+        )
     except FileUnreadable as exc:
         err.write(f"{exc}\n")
         return EXIT_UNREADABLE
-    except ImportRejected as exc:
-        _print_json(exc.report.as_dict(), out)
-        return EXIT_REJECTED
+    except InvalidInput as exc:
+        if isinstance(exc, ImportRejected):
+            _print_json(exc.report.as_dict(), out)
+            return EXIT_REJECTED
+        err.write(f"{exc.field}: {exc.reason}\n")
+        return EXIT_UNREADABLE
     except DatabaseError as exc:
         return _database_missing(err, exc)
     _print_json(report.as_dict(), out)

@@ -7,7 +7,9 @@ every format alike. Writers take ``ItemRecord``s and write the form the readers 
 
 from __future__ import annotations
 
+import csv
 import io
+import tomllib
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -200,7 +202,7 @@ def write_markdown_folder(records: Iterable[ItemRecord], folder: Path) -> int:
     return count
 
 
-def _text_cell(sheet, value):
+def text_cell(sheet, value):
     """A cell whose text starting with "=" stays text: never a formula that Excel would run on opening."""
     from openpyxl.cell import WriteOnlyCell
 
@@ -228,7 +230,57 @@ def write_xlsx(records: Iterable[ItemRecord], out: IO[bytes]) -> int:
                 row.append("、".join(data["tags"]))
             else:
                 row.append(data.get(column))
-        sheet.append([_text_cell(sheet, value) for value in row])
+        sheet.append([text_cell(sheet, value) for value in row])
         count += 1
     workbook.save(out)
     return count
+
+
+MAX_MAP_BYTES = 1024 * 1024
+
+
+def read_category_map(path: Path) -> dict[str, object]:
+    """``--category-map FILE``: the file's categories and the existing ones they go to, as written.
+
+    A .toml or .json file holds one table of ``"care_navigation" = "seek_care"``; a .csv file two columns
+    (file's category, existing category), with or without a header row. ``categories.check_category_map``
+    judges the targets.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FileUnreadable(
+            gettext("无法读取 %(path)s：%(error)s") % {"path": path, "error": exc.strerror}
+        ) from exc
+    if len(raw) > MAX_MAP_BYTES:
+        raise FileUnreadable(gettext("分类对应表过大：最多 %(limit)s 字节") % {"limit": MAX_MAP_BYTES})
+    try:
+        text = raw.decode("utf-8-sig")
+        suffix = path.suffix.lower()
+        if suffix == ".toml":
+            mapping = tomllib.loads(text)
+        elif suffix == ".json":
+            mapping = orjson.loads(text)
+        elif suffix == ".csv":
+            mapping = _csv_pairs(text)
+        else:
+            raise FileUnreadable(gettext("分类对应表只能是 .toml、.json 或 .csv"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, orjson.JSONDecodeError, csv.Error) as exc:
+        raise FileUnreadable(gettext("分类对应表无法解析：%(error)s") % {"error": exc}) from exc
+    if not isinstance(mapping, dict):
+        raise FileUnreadable(gettext("分类对应表须是“文件中的分类 → 已有分类”的对应"))
+    return mapping
+
+
+def _csv_pairs(text: str) -> dict[str, object]:
+    pairs: dict[str, object] = {}
+    for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
+        cells = [cell.strip() for cell in cells]
+        if not any(cells):
+            continue
+        if len(cells) != 2:
+            raise FileUnreadable(gettext("分类对应表第 %(line)s 行须是两列") % {"line": number})
+        if number == 1 and cells[0].lower() in ("from", "source", "文件分类", "原分类"):
+            continue
+        pairs[cells[0]] = cells[1]
+    return pairs

@@ -18,10 +18,9 @@ from typing import Protocol
 
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import translation
 
-from anxin.knowledge.choices import Category, Status
-from anxin.knowledge.models import Item, Term, in_force
+from anxin.knowledge.choices import Status
+from anxin.knowledge.models import Item, Term, category_labels, in_force
 from anxin.knowledge.search.analysis import Fields, Query, default_analyzer
 
 FIELD_COLUMNS = {
@@ -55,8 +54,7 @@ _EXACT_COUNT_BELOW = 1_000
 
 
 def analyse(item: Item) -> Fields:
-    with translation.override("zh-hans"):
-        category_label = str(Category(item.category).label) if item.category in Category.values else ""
+    category_label = category_labels.get().get(item.category, ("", ""))[0]
     return default_analyzer().document(
         title=item.title, tags=list(item.tags or []), body=item.body, category_label=category_label
     )

@@ -8,12 +8,78 @@ created in migration 0002, outside the model, because neither backend has the ot
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from anxin.knowledge.choices import Audience, Category, Status
+from anxin.knowledge.choices import Audience, GapReason, Status
+
+CATEGORY_CODE_MAX = 40
+# How long a process trusts its copy of the category labels: another process (the worker, a second server)
+# may relabel a category, and every page shows labels, so they are read once per this many seconds at most.
+_LABELS_MAX_AGE = 2.0
+
+
+class Category(models.Model):
+    """A heading items are filed under (居家治疗, 发热门诊, ...). The command centre manages them; an item names
+    one by ``code``. A retired category keeps its items but takes no new ones."""
+
+    code = models.CharField(_("编号"), max_length=CATEGORY_CODE_MAX, unique=True)
+    label_zh = models.CharField(_("中文名称"), max_length=40)
+    label_en = models.CharField(_("英文名称"), max_length=80, blank=True)
+    order = models.PositiveIntegerField(_("排序"), default=0)
+    retired = models.BooleanField(_("已停用"), default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label_zh}"
+
+    @property
+    def label(self) -> str:
+        """The label in the active language: English when asked for and written, Chinese otherwise."""
+        return label_in_language(self.label_zh, self.label_en)
+
+
+def label_in_language(label_zh: str, label_en: str) -> str:
+    language = translation.get_language() or ""
+    return label_en if language.startswith("en") and label_en else label_zh
+
+
+class _Labels:
+    """code -> (label_zh, label_en), reread when older than _LABELS_MAX_AGE; ``forget`` after a write."""
+
+    def __init__(self) -> None:
+        self._labels: dict[str, tuple[str, str]] = {}
+        self._read_at = -_LABELS_MAX_AGE
+
+    def get(self) -> dict[str, tuple[str, str]]:
+        now = time.monotonic()
+        if now - self._read_at >= _LABELS_MAX_AGE:
+            rows = Category.objects.values_list("code", "label_zh", "label_en")
+            self._labels = {code: (zh, en) for code, zh, en in rows}
+            self._read_at = now
+        return self._labels
+
+    def forget(self) -> None:
+        self._read_at = -_LABELS_MAX_AGE
+
+
+category_labels = _Labels()
+
+
+def category_label(code: str) -> str:
+    """The label of a category code in the active language; the code itself if no such category exists."""
+    zh, en = category_labels.get().get(code, (code, ""))
+    return label_in_language(zh, en)
 
 
 class ItemContent(models.Model):
@@ -21,7 +87,7 @@ class ItemContent(models.Model):
 
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("正文"))
-    category = models.CharField(_("分类"), max_length=24, choices=Category.choices)
+    category = models.CharField(_("分类"), max_length=CATEGORY_CODE_MAX)
     tags = models.JSONField(_("标签"), default=list, blank=True)
     audience = models.CharField(_("受众"), max_length=10, choices=Audience.choices, default=Audience.PUBLIC)
     source_issuer = models.CharField(_("发布机构"), max_length=200, blank=True)
@@ -33,6 +99,10 @@ class ItemContent(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def category_label(self) -> str:
+        return category_label(self.category)
 
 
 class Item(ItemContent):
@@ -123,3 +193,29 @@ class Term(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} {self.df}"
+
+
+class Gap(models.Model):
+    """A question the desk did not answer from the base: a case opened without an item, whether because the
+    search had no confident answer or because the agent used none of what it found (knowledge.gaps)."""
+
+    case = models.ForeignKey(
+        "hotline.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    place = models.ForeignKey(
+        "places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The caller's words with phone and ID numbers and the names on the case masked (core.masking).
+    text = models.TextField()
+    reason = models.CharField(max_length=24, choices=GapReason.choices)
+    best_item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    best_similarity = models.FloatField(null=True, blank=True)
+    searched_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The shared encoder's query vector (float32), for grouping by meaning; None without the model.
+    vector = models.BinaryField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-searched_at"]
+
+    def __str__(self) -> str:
+        return f"{self.searched_at:%Y-%m-%d %H:%M} {self.reason} {self.text[:20]}"

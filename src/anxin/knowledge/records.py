@@ -16,7 +16,7 @@ from django.utils import translation
 from anxin.core.errors import InvalidInput
 from anxin.core.i18n import gettext
 from anxin.core.text import clean_text, to_halfwidth
-from anxin.knowledge.choices import Audience, Category, Status
+from anxin.knowledge.choices import Audience, Status
 
 # The file contract: these keys and no others. `id` is the item's code, stable across re-imports.
 FIELDS = (
@@ -44,6 +44,7 @@ TITLE_MAX = 200
 BODY_MAX = 20_000
 TAG_MAX = 30
 TAGS_MAX = 20
+CATEGORY_MAX = 40
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ def parse_record(data: Mapping[str, object]) -> ItemRecord:
         code=code,
         title=clean_text(data["title"], field="title", max_length=TITLE_MAX, required=True),
         body=clean_text(data["body"], field="body", max_length=BODY_MAX, required=True),
-        category=_choice(data["category"], Category, field="category"),
+        # A code or a label as the file writes it; knowledge.categories resolves it against the base's categories.
+        category=clean_text(data["category"], field="category", max_length=CATEGORY_MAX, required=True),
         tags=parse_tags(data.get("tags")),
         source=parse_source(data["source"]),
         effective_from=effective_from,
@@ -165,7 +167,7 @@ def parse_source(value: object) -> Source:
 
 
 def _choice(value: object, choices, *, field: str) -> str:
-    """A code ("home_care") or its Chinese label ("居家治疗"), as spreadsheets often carry labels."""
+    """A code ("public") or its Chinese label ("可对外答复"), as spreadsheets often carry labels."""
     if isinstance(value, str):
         text = value.strip()
         for code, label in choices.choices:

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
 
 from anxin.accounts.models import User
 from anxin.core.errors import Conflict, Forbidden, InvalidInput
 from anxin.core.i18n import gettext
 from anxin.knowledge import index
+from anxin.knowledge.categories import Resolution, create_planned, resolve_categories
 from anxin.knowledge.dense import dense_enabled
 from anxin.knowledge.formats import Row
 from anxin.knowledge.models import Item, ItemUse, ItemVersion
 from anxin.knowledge.records import ItemRecord, Source, parse_record
-from anxin.knowledge.tasks import embed_pending_items
+from anxin.knowledge.tasks import embed_pending_items, record_knowledge_gap
 
 CONTENT_FIELDS = (
     "title",
@@ -54,14 +56,19 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # The codes of the categories the import created; None unless it was asked to create them.
+    categories_created: list[str] | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
             "errors": [e.as_dict() for e in self.errors],
         }
+        if self.categories_created is not None:
+            data["categories_created"] = self.categories_created
+        return data
 
 
 class ImportRejected(InvalidInput):
@@ -178,20 +185,53 @@ def _cycles(code: str, chain: dict[str, str | None]) -> bool:
 
 
 @transaction.atomic
-def items_import(*, rows: Iterable[Row], by: User | None = None, note: str = "") -> ImportReport:
+def items_import(
+    *,
+    rows: Iterable[Row],
+    by: User | None = None,
+    note: str = "",
+    create_categories: bool = False,
+    category_map: Mapping[str, str] | None = None,
+) -> ImportReport:
     """Create or update items by code; all or nothing.
 
-    Rows that are not items, or whose fields are wrong, or that name an item to supersede that is neither in
-    the file nor in the base, make the whole import fail with every such row reported (``ImportRejected``).
-    An item whose content is unchanged keeps its version.
+    Rows that are not items, or whose fields are wrong, or whose category the base does not know (unless
+    ``create_categories`` or a checked ``category_map`` files it: knowledge.categories), or that name an item
+    to supersede that is neither in the file nor in the base, make the whole import fail with every such row
+    reported (``ImportRejected``). An item whose content is unchanged keeps its version.
     """
     _require_editor(by)
     parsed, errors = parse_rows(rows)
+    resolution = resolve_categories(
+        (record.category for _, record in parsed), create=create_categories, mapping=category_map
+    )
+    errors += _category_errors(parsed, resolution)
     if not errors:
         errors = _supersedes_errors(parsed)
     if errors:
-        raise ImportRejected(ImportReport(errors=errors))
-    return _write(records=[record for _, record in parsed], by=by, note=note)
+        raise ImportRejected(ImportReport(errors=sorted(errors, key=lambda e: (e.file or "", e.line))))
+    create_planned(resolution.created, by=by)
+    records = [replace(record, category=resolution.codes[record.category]) for _, record in parsed]
+    report = _write(records=records, by=by, note=note)
+    if create_categories:
+        report.categories_created = [category.code for category in resolution.created]
+    return report
+
+
+def _category_errors(parsed: list[tuple[Row, ItemRecord]], resolution: Resolution) -> list[RowError]:
+    return [
+        RowError(row.line, "category", resolution.errors[record.category], row.file)
+        for row, record in parsed
+        if record.category in resolution.errors
+    ]
+
+
+def filed_record(record: ItemRecord) -> ItemRecord:
+    """One item's category resolved (a code or a label of a category that is not retired), or InvalidInput."""
+    resolution = resolve_categories([record.category])
+    if record.category in resolution.errors:
+        raise InvalidInput(resolution.errors[record.category], field="category")
+    return replace(record, category=resolution.codes[record.category])
 
 
 def _write(*, records: list[ItemRecord], by: User | None, note: str) -> ImportReport:
@@ -231,6 +271,20 @@ def embed_later(codes: list[str]) -> None:
     """Their meaning vectors, computed by the worker once the transaction has committed (knowledge.dense)."""
     if codes and dense_enabled():
         transaction.on_commit(lambda: embed_pending_items.enqueue(codes))
+
+
+def gap_check_later(
+    *, text: str, case_id: int, place_id: int | None, public_only: bool, names: list[str]
+) -> None:
+    """The worker checks a question the desk left unanswered from the base and keeps it as a knowledge gap
+    (knowledge.gaps.record_gap), once the case is committed."""
+    arguments = (text, case_id, place_id, public_only, [n for n in names if n])
+    if isinstance(record_knowledge_gap.get_backend(), DatabaseBackend):
+        # The queue is a table of this database: the row commits or rolls back with the case, in the same write
+        # transaction (on SQLite one write lock per intake, not two), as the case's SLA check does.
+        record_knowledge_gap.enqueue(*arguments)
+    else:
+        transaction.on_commit(lambda: record_knowledge_gap.enqueue(*arguments))
 
 
 def _existing(codes: Iterable[str]) -> dict[str, Item]:
@@ -285,6 +339,8 @@ def item_save(*, record: ItemRecord, by: User, expected_version: int | None = No
             gettext("条目已被他人修改（当前第 %(version)s 版），请刷新后再改") % {"version": item.version},
             field="version",
         )
+    if item is None or record.category != item.category:
+        record = filed_record(record)
     errors = _supersedes_errors([(Row(1), record)])
     if errors:
         raise InvalidInput(errors[0].reason, field="supersedes")

@@ -11,3 +11,14 @@ def embed_pending_items(codes: list[str] | None = None) -> int:
     from anxin.knowledge.dense import embed_pending
 
     return embed_pending(codes=codes)
+
+
+@task()
+def record_knowledge_gap(
+    text: str, case_id: int | None, place_id: int | None, public_only: bool, names: list[str]
+) -> str:
+    """A question the desk did not answer from the base, checked and kept (knowledge.gaps); its reason."""
+    from anxin.knowledge.gaps import record_gap
+
+    gap = record_gap(text=text, case_id=case_id, place_id=place_id, public_only=public_only, names=names)
+    return gap.reason

@@ -24,7 +24,14 @@ from anxin.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from anxin.core.text import clean_text
 from anxin.core.views import domain_errors, uploaded_file
 from anxin.knowledge import forms, page_selectors
-from anxin.knowledge.choices import Audience, Category, Status
+from anxin.knowledge.categories import (
+    MAP_TEXT_MAX,
+    category_choices,
+    category_filter_choices,
+    check_category_map,
+    parse_map_lines,
+)
+from anxin.knowledge.choices import Audience, Status
 from anxin.knowledge.dense import dense_enabled, embedding_progress
 from anxin.knowledge.formats import MAX_FILE_BYTES, FileUnreadable, write_jsonl, write_xlsx
 from anxin.knowledge.models import Item
@@ -37,7 +44,7 @@ from anxin.knowledge.uploads import SUFFIXES, read_upload
 LIST_PAGE_SIZE = 50
 IMPORT_NOTE_MAX = 200
 # Codes that are page addresses under /kb/: an item with one of these could not be opened (see urls.py).
-RESERVED_CODES = frozenset({"new", "preview", "import"})
+RESERVED_CODES = frozenset({"new", "preview", "import", "categories", "gaps"})
 # /kb/export.<fmt> -> (writer, content type)
 EXPORT_FORMATS = {
     "jsonl": (write_jsonl, "application/x-ndjson; charset=utf-8"),
@@ -63,7 +70,6 @@ FIELD_LABELS = {
     "file": gettext_lazy("文件"),
 }
 CHOICES = {
-    "categories": Category.choices,
     "audiences": Audience.choices,
     "statuses": Status.choices,
 }
@@ -86,9 +92,9 @@ def _require_edit(user: User) -> None:
         raise Forbidden(gettext("当前角色不能维护知识库"))
 
 
-def _choice(value: str | None, choices) -> str:
-    """A filter's code, or "" (no filter) for anything that is not one of the choices."""
-    return value if value in choices.values else ""
+def _choice(value: str | None, codes) -> str:
+    """A filter's code, or "" (no filter) for anything that is not one of the codes."""
+    return value if value in codes else ""
 
 
 # --- list and search ---
@@ -103,8 +109,9 @@ def item_index(request: HttpRequest) -> HttpResponse:
     _require_read(user)
     editor = user.can("knowledge.edit")
     q = request.GET.get("q", "")[: QUERY_MAX + 1].strip()
-    category = _choice(request.GET.get("category"), Category)
-    status = _choice(request.GET.get("status"), Status) if editor else ""
+    categories = category_filter_choices()
+    category = _choice(request.GET.get("category"), {code for code, _ in categories})
+    status = _choice(request.GET.get("status"), Status.values) if editor else ""
     today = timezone.localdate()
     context: dict[str, Any] = {
         "q": q,
@@ -116,6 +123,7 @@ def item_index(request: HttpRequest) -> HttpResponse:
         "page": None,
         "rows": [],
         "error": None,
+        "categories": categories,
         **CHOICES,
     }
     http_status = 200
@@ -210,6 +218,7 @@ def _form_context(
         "error_label": FIELD_LABELS.get(error_input or "", ""),
         "conflict": error is not None and error.status == 409,
         "preview_html": render_markdown(form.get("body", "")),
+        "categories": category_choices(keep=item.category if item is not None else ""),
         **CHOICES,
     }
 
@@ -310,8 +319,15 @@ def item_import(request: HttpRequest) -> HttpResponse:
         upload = uploaded_file(request, max_bytes=MAX_FILE_BYTES)
         name = upload.name or ""
         note = (gettext("网页导入：%(name)s") % {"name": name})[:IMPORT_NOTE_MAX]
+        create, mapping = _category_options(request, context)
         try:
-            report = items_import(rows=read_upload(name, upload.read()), by=user, note=note)
+            report = items_import(
+                rows=read_upload(name, upload.read()),
+                by=user,
+                note=note,
+                create_categories=create,
+                category_map=mapping,
+            )
         except FileUnreadable as exc:
             raise InvalidInput(str(exc), field="file") from exc
     except ImportRejected as exc:
@@ -322,6 +338,14 @@ def item_import(request: HttpRequest) -> HttpResponse:
         return render(request, "knowledge/import.html", context, status=exc.status)
     context.update(report=report, file_name=name)
     return render(request, "knowledge/import.html", context)
+
+
+def _category_options(request: HttpRequest, context: dict[str, Any]) -> tuple[bool, dict[str, str]]:
+    """The import form's "create the file's new categories" box and its map, kept in ``context`` for a retry."""
+    create = request.POST.get("create_categories") == "on"
+    map_text = request.POST.get("category_map", "")
+    context.update(create_categories=create, category_map=map_text[:MAP_TEXT_MAX])
+    return create, check_category_map(parse_map_lines(map_text))
 
 
 @login_required
