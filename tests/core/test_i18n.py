@@ -105,7 +105,7 @@ UNTRANSLATED = {
         )
     ),
     # The separators and header words of a category map as people type them (categories, formats).
-    ("knowledge/categories.py", r"\s*(?:=|→|->|=>|,|，|\t)\s*"),
+    ("knowledge/categories.py", r"\s*(?:=>|->|=|→|,|，|\t)\s*"),
     ("knowledge/formats.py", "文件分类"),
     ("knowledge/formats.py", "原分类"),
     # The gap export's keyword separator in a cell is file content, as the item export's tag separator.

@@ -44,10 +44,29 @@ def test_masking_in_free_text():
 
 
 def test_an_intake_without_an_item_asks_the_worker_to_check_it(world):
-    case = open_case(world, summary="宠物能不能带进方舱医院", urgency="P4", disposition="answer_closed")
+    case = open_case(
+        world,
+        summary="我是王建国，宠物能不能带进方舱医院，电话13912345678",
+        urgency="P4",
+        disposition="answer_closed",
+    )
     [task] = _gap_tasks()
-    assert task.args_kwargs["args"][:3] == ["宠物能不能带进方舱医院", case.pk, case.place_id]
-    assert task.args_kwargs["args"][4] == ["王建国"]
+    text, case_id, place_id, _, names, at = task.args_kwargs["args"]
+    # Masked before it is queued: the queue's row keeps no name or number in clear.
+    assert (text, case_id, place_id, names) == (
+        "我是王*国，宠物能不能带进方舱医院，电话139****5678",
+        case.pk,
+        case.place_id,
+        [],
+    )
+    assert at == case.created_at.isoformat()
+
+
+def test_the_task_dates_the_gap_when_the_call_came_in(world, sample_items):
+    from anxin.knowledge.tasks import record_knowledge_gap
+
+    record_knowledge_gap.call("明天会不会下雪", None, None, False, [], "2026-12-01T23:50:00+08:00")
+    assert timezone.localtime(Gap.objects.get().searched_at).date() == date(2026, 12, 1)
 
 
 def test_emergencies_and_answered_intakes_are_not_gaps(world, sample_items):
@@ -143,6 +162,13 @@ def test_the_same_question_in_other_words_lands_in_one_group(world):
 
 def test_the_window_is_checked():
     assert gap_window(None, TODAY) == (TODAY - timedelta(days=6), TODAY)
+    for start, end in (
+        (date(9999, 12, 31), date(9999, 12, 31)),
+        (None, date(1, 1, 3)),
+        (date(1, 1, 1), TODAY),
+    ):
+        with pytest.raises(InvalidInput):
+            gap_window(start, end)
     with pytest.raises(InvalidInput):
         gap_window(TODAY, TODAY - timedelta(days=1))
     with pytest.raises(InvalidInput):

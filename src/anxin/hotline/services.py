@@ -234,13 +234,15 @@ def case_open(
 def _check_for_knowledge_gap(case: Case, by: User) -> None:
     """A request not answered from the knowledge base may be a question the base lacks (knowledge.gaps). An
     emergency is not such a question: P1 goes to 120, not to the base."""
-    names = [case.caller_name, case.subject_resident.name if case.subject_resident else ""]
+    residents = (case.caller_resident, case.subject_resident)
+    names = [case.caller_name, *(resident.name for resident in residents if resident is not None)]
     gap_check_later(
         text=case.summary,
         case_id=case.pk,
         place_id=case.place_id,
         public_only=not by.can("knowledge.internal"),
         names=names,
+        at=case.created_at,
     )
 
 

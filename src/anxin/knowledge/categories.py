@@ -313,7 +313,7 @@ def create_planned(categories: list[Category], *, by: User | None) -> None:
     category_labels.forget()
 
 
-_MAP_LINE = re.compile(r"\s*(?:=|→|->|=>|,|，|\t)\s*")
+_MAP_LINE = re.compile(r"\s*(?:=>|->|=|→|,|，|\t)\s*")
 MAP_TEXT_MAX = 20_000
 
 

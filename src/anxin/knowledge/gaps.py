@@ -37,6 +37,8 @@ from anxin.triage.normalize import normalise
 
 RULES_PATH = Path(__file__).with_name("rules") / "gaps.toml"
 TEXT_MAX = 2000
+# The days a window may name: a bound far from date.min and date.max, whose neighbours do not exist.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,9 @@ def gap_window(start: date | None = None, end: date | None = None) -> tuple[date
     """The days asked for (both included), by default the last ``window_days`` up to today; checked."""
     rules = gap_rules()
     end = end or timezone.localdate()
+    for day, name in ((start, "start"), (end, "end")):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise InvalidInput(gettext("日期须在 2000 年到 2099 年之间"), field=name)
     start = start or end - timedelta(days=rules.window_days - 1)
     if start > end:
         raise InvalidInput(gettext("开始日期不能晚于结束日期"), field="start")

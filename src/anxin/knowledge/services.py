@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F
@@ -13,6 +14,7 @@ from django_tasks_db.backend import DatabaseBackend
 from anxin.accounts.models import User
 from anxin.core.errors import Conflict, Forbidden, InvalidInput
 from anxin.core.i18n import gettext
+from anxin.core.masking import mask_identifiers_in_text
 from anxin.knowledge import index
 from anxin.knowledge.categories import Resolution, create_planned, resolve_categories
 from anxin.knowledge.dense import dense_enabled
@@ -274,11 +276,19 @@ def embed_later(codes: list[str]) -> None:
 
 
 def gap_check_later(
-    *, text: str, case_id: int, place_id: int | None, public_only: bool, names: list[str]
+    *,
+    text: str,
+    case_id: int,
+    place_id: int | None,
+    public_only: bool,
+    names: list[str],
+    at: datetime | None = None,
 ) -> None:
     """The worker checks a question the desk left unanswered from the base and keeps it as a knowledge gap
     (knowledge.gaps.record_gap), once the case is committed."""
-    arguments = (text, case_id, place_id, public_only, [n for n in names if n])
+    # Masked before it is queued: the task's arguments are a table row that outlives the check.
+    masked = mask_identifiers_in_text(text, names=[n for n in names if n])
+    arguments = (masked, case_id, place_id, public_only, [], (at or timezone.now()).isoformat())
     if isinstance(record_knowledge_gap.get_backend(), DatabaseBackend):
         # The queue is a table of this database: the row commits or rolls back with the case, in the same write
         # transaction (on SQLite one write lock per intake, not two), as the case's SLA check does.
