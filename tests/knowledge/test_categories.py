@@ -132,6 +132,32 @@ def test_labels_full_width_and_case_resolve_to_the_code():
     assert not resolution.errors and not resolution.created
 
 
+def test_a_label_spelt_like_another_categorys_code_does_not_shadow_it(world):
+    category_create(
+        code="zz_last", data=CategoryInput(label_zh="某类", label_en="home_care"), by=world.command
+    )
+    assert resolve_categories(["home_care"]).codes == {"home_care": "home_care"}
+    assert resolve_categories(["某类"]).codes == {"某类": "zz_last"}
+
+
+def test_a_heading_too_long_for_a_label_is_a_row_error_not_a_cut_label():
+    heading = "关于" + "封控期间生活物资保障" * 4
+    resolution = resolve_categories([heading, "医保报销"], create=True)
+    assert heading in resolution.errors and "过长" in resolution.errors[heading]
+    assert [c.label_zh for c in resolution.created] == ["医保报销"]
+
+
+def test_a_label_taken_between_the_check_and_the_write_is_a_conflict(world, monkeypatch):
+    """Two requests creating the same label at once: the database's unique label decides, a 409 not a 500."""
+    from anxin.knowledge import categories
+
+    monkeypatch.setattr(categories, "_check_label_free", lambda label_zh, *, code: None)
+    with pytest.raises(Conflict) as caught:
+        category_create(code="other", data=CategoryInput(label_zh="居家治疗"), by=world.command)
+    assert caught.value.field == "label_zh"
+    assert not Category.objects.filter(code="other").exists()
+
+
 def test_a_retired_category_takes_no_new_items_but_keeps_its_own(world, sample_items):
     category_update(code="home_care", data=CategoryInput(label_zh="居家治疗", retired=True), by=world.command)
     assert Item.objects.filter(category="home_care").exists()

@@ -40,6 +40,27 @@ def test_masking_in_free_text():
     assert "张*丰" in masked and "帮我查" in masked
 
 
+@pytest.mark.parametrize(
+    ("text", "hidden"),
+    [
+        ("电话１３９１２３４５６７８", "12345678"),
+        ("身份证 440309 19500101 1234", "19500101"),
+        ("身份证440309-1950-0101-1234", "1950"),
+        ("家里电话88123456，没有区号", "88123456"),
+        ("打8812-3456找我", "8812-3456"),
+        ("医保卡号6217001234567890", "6217001234567890"),
+    ],
+)
+def test_masking_catches_numbers_typed_as_people_type_them(text, hidden):
+    masked = mask_identifiers_in_text(text)
+    assert hidden not in masked and "*" in masked
+
+
+def test_masking_leaves_short_numbers_and_words_alone():
+    text = "发烧3天，38.5度，72岁，吃了2片布洛芬，2026年12月7日"
+    assert mask_identifiers_in_text(text) == text
+
+
 # --- which intakes are checked -----------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from pypinyin import lazy_pinyin
@@ -100,14 +100,16 @@ def category_item_counts() -> dict[str, int]:
 
 
 class _Lookup:
-    """A category by any name a file may use for it: its code (any case) or either label (full-width folded)."""
+    """A category by any name a file may use for it: its code (any case) or either label (full-width folded).
+    A code always wins: a label spelt like another category's code does not shadow it."""
 
     def __init__(self, categories: Iterable[Category]) -> None:
-        self._by_name: dict[str, Category] = {}
+        categories = list(categories)
+        self._by_name: dict[str, Category] = {_name_key(c.code): c for c in categories}
         for category in categories:
-            for name in (category.label_en, category.label_zh, category.code):
+            for name in (category.label_zh, category.label_en):
                 if name:
-                    self._by_name[_name_key(name)] = category
+                    self._by_name.setdefault(_name_key(name), category)
 
     def find(self, value: str) -> Category | None:
         return self._by_name.get(_name_key(value))
@@ -162,7 +164,8 @@ def parse_category(data: Mapping[str, object]) -> CategoryInput:
     )
 
 
-def _require_manager(by: User) -> None:
+def require_manager(by: User) -> None:
+    """Categories are the command centre's: only a role that edits the knowledge base manages them."""
     if not by.can("knowledge.edit"):
         raise Forbidden(gettext("当前角色不能管理知识库分类"))
 
@@ -178,12 +181,12 @@ def _check_label_free(label_zh: str, *, code: str) -> None:
 
 @transaction.atomic
 def category_create(*, code: str, data: CategoryInput, by: User) -> Category:
-    _require_manager(by)
+    require_manager(by)
     code = parse_category_code(code)
     if Category.objects.filter(code=code).exists():
         raise Conflict(gettext("分类编号已存在：%(code)s") % {"code": code}, field="code")
     _check_label_free(data.label_zh, code=code)
-    category = Category.objects.create(
+    category = Category(
         code=code,
         label_zh=data.label_zh,
         label_en=data.label_en,
@@ -191,8 +194,20 @@ def category_create(*, code: str, data: CategoryInput, by: User) -> Category:
         retired=data.retired,
         updated_by=by,
     )
+    _save_unique(category, code=code, label_zh=data.label_zh)
     category_labels.forget()
     return category
+
+
+def _save_unique(category: Category, *, code: str, label_zh: str) -> None:
+    """Save, or a Conflict when another request took the code or the label since it was checked."""
+    try:
+        with transaction.atomic():
+            category.save()
+    except IntegrityError:
+        if Category.objects.filter(code=code).exclude(pk=category.pk).exists():
+            raise Conflict(gettext("分类编号已存在：%(code)s") % {"code": code}, field="code") from None
+        raise Conflict(gettext("已有同名分类：%(label)s") % {"label": label_zh}, field="label_zh") from None
 
 
 @transaction.atomic
@@ -201,7 +216,7 @@ def category_update(*, code: str, data: CategoryInput, by: User) -> Category:
     label reindexes the category's items."""
     from anxin.knowledge import index
 
-    _require_manager(by)
+    require_manager(by)
     category = Category.objects.select_for_update().filter(code=code).first()
     if category is None:
         raise NotFound(gettext("分类不存在"), field="code")
@@ -211,7 +226,7 @@ def category_update(*, code: str, data: CategoryInput, by: User) -> Category:
     if data.order is not None:
         category.order = data.order
     category.updated_at, category.updated_by = timezone.now(), by
-    category.save()
+    _save_unique(category, code=code, label_zh=data.label_zh)
     category_labels.forget()
     if relabelled:
         index.index_items(list(Item.objects.filter(category=code)))
@@ -273,8 +288,13 @@ def resolve_categories(
             resolution.codes[value] = category.code
         elif category is not None:
             resolution.errors[value] = gettext("分类已停用：%(code)s") % {"code": category.code}
+        elif create and len(value) > LABEL_ZH_MAX:
+            resolution.errors[value] = gettext("分类名称过长（至多%(max)d字）：%(code)s") % {
+                "max": LABEL_ZH_MAX,
+                "code": value,
+            }
         elif create:
-            new = Category(code=_new_code(value, taken), label_zh=value[:LABEL_ZH_MAX], order=next_order)
+            new = Category(code=_new_code(value, taken), label_zh=value, order=next_order)
             next_order += ORDER_STEP
             taken.add(new.code.casefold())
             lookup = _Lookup([*existing, *resolution.created, new])

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anxin.core.errors import DomainError, Forbidden
+from anxin.core.errors import DomainError
 from anxin.core.views import domain_errors
 from anxin.knowledge.categories import (
     category_create,
@@ -22,14 +22,10 @@ from anxin.knowledge.categories import (
     category_list,
     category_update,
     parse_category,
+    require_manager,
 )
 
 FORM_FIELDS = ("code", "label_zh", "label_en", "order", "retired")
-
-
-def _require_manage(user) -> None:
-    if not user.can("knowledge.edit"):
-        raise Forbidden(gettext("当前角色不能管理知识库分类"))
 
 
 def _posted(request: HttpRequest) -> dict[str, str]:
@@ -48,7 +44,7 @@ def _page(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpRespo
 @domain_errors
 def category_index(request: HttpRequest) -> HttpResponse:
     """The list; a POST creates a category."""
-    _require_manage(request.user)
+    require_manager(request.user)
     if request.method == "GET":
         return _page(request)
     posted = _posted(request)
@@ -64,7 +60,7 @@ def category_index(request: HttpRequest) -> HttpResponse:
 @require_POST
 @domain_errors
 def category_edit(request: HttpRequest, code: str) -> HttpResponse:
-    _require_manage(request.user)
+    require_manager(request.user)
     category_get(code)
     posted = _posted(request)
     try:

@@ -120,11 +120,21 @@ def gap_list(*, user: User, start: date, end: date) -> QuerySet:
     zone = timezone.get_current_timezone()
     since = datetime.combine(start, time.min, tzinfo=zone)
     until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
-    gaps = Gap.objects.filter(searched_at__gte=since, searched_at__lt=until)
-    scope = place_within_q(user.covered_paths(), "place__path")
+    gaps = (
+        Gap.objects.filter(searched_at__gte=since, searched_at__lt=until)
+        .select_related("best_item")
+        .defer(*_NEAREST_ITEM_UNREAD)
+    )
     if user.can("admin"):
-        return gaps.select_related("best_item")
-    return gaps.filter(scope).select_related("best_item")
+        return gaps
+    return gaps.filter(place_within_q(user.covered_paths(), "place__path"))
+
+
+# A gap shows its nearest item's code and title: its body, analysed terms and vector stay unread.
+_NEAREST_ITEM_UNREAD = tuple(
+    f"best_item__{name}"
+    for name in ("body", "search_title", "search_keywords", "search_body", "search_grams", "embedding")
+)
 
 
 @dataclass

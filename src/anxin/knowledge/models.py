@@ -28,7 +28,7 @@ class Category(models.Model):
     one by ``code``. A retired category keeps its items but takes no new ones."""
 
     code = models.CharField(_("编号"), max_length=CATEGORY_CODE_MAX, unique=True)
-    label_zh = models.CharField(_("中文名称"), max_length=40)
+    label_zh = models.CharField(_("中文名称"), max_length=40, unique=True)
     label_en = models.CharField(_("英文名称"), max_length=80, blank=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
     retired = models.BooleanField(_("已停用"), default=False)
