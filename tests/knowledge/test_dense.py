@@ -94,10 +94,11 @@ def test_an_import_hands_its_new_and_changed_items_to_the_worker(db, django_capt
 def test_fusion_puts_what_both_find_first_and_history_after_what_is_in_force():
     a, b, c = (Candidate(key=k, fields=None) for k in "abc")
     old = Candidate(key="old", fields=None, current=False)
-    fused = fuse([(b, 9.0), (a, 5.0), (old, 4.0)], [(old, 0.95), (a, 0.91), (c, 0.88)])
+    fused = fuse([(b, 9.0), (a, 5.0), (old, 4.0)], [(old, 0.95), (a, 0.93), (c, 0.88)])
     assert [candidate.key for candidate, _, _ in fused] == ["a", "b", "c", "old"]
+    assert all(0.0 <= score <= 1.0 for _, score, _ in fused)
     assert {candidate.key: cosine for candidate, _, cosine in fused} == {
-        "a": 0.91,
+        "a": 0.93,
         "b": None,
         "c": 0.88,
         "old": 0.95,
@@ -115,8 +116,8 @@ def test_editors_see_how_far_the_meaning_index_has_come(client, world, sample_it
 def test_confidence_needs_a_close_meaning_or_strong_words():
     from anxin.knowledge.search.confidence import confident
 
-    assert confident(words=7.0, similarity=0.80) and confident(words=0.0, similarity=0.90)
-    assert not confident(words=5.0, similarity=0.87)
+    assert confident(words=8.5, similarity=0.80) and confident(words=0.0, similarity=0.90)
+    assert not confident(words=7.0, similarity=0.89)
     assert confident(words=4.5, similarity=None) and not confident(words=3.0, similarity=None)
 
 
