@@ -130,6 +130,33 @@ def fill_vectors(mode: str) -> dict[str, object]:
     return {"vectors": mode, "vectors_written": missing, "vectors_seconds": seconds}
 
 
+def time_embedding_sample(count: int) -> dict[str, object]:
+    """Embed the passages of ``count`` items spread over the base, as ``embed_pending`` does (same text, same
+    batches), without storing them: the re-embedding time of the whole base, extrapolated from a sample, since
+    embedding all 10,000 takes over an hour on a small machine."""
+    from anxin.knowledge.dense import BATCH, passage_of
+    from anxin.knowledge.models import Item
+    from anxin.semantic import encoder
+
+    model = encoder()
+    total = Item.objects.count()
+    if model is None or not count or not total:
+        return {}
+    step = max(total // count, 1)
+    ids = list(Item.objects.order_by("pk").values_list("pk", flat=True)[::step][:count])
+    items = list(Item.objects.filter(pk__in=ids).only("pk", "title", "tags", "body"))
+    started = time.perf_counter()
+    for start in range(0, len(items), BATCH):
+        model.passages([passage_of(item) for item in items[start : start + BATCH]])
+    seconds = time.perf_counter() - started
+    return {
+        "embed_sample": len(items),
+        "embed_sample_seconds": round(seconds, 1),
+        "embed_items_per_s": round(len(items) / seconds, 2),
+        "embed_all_minutes_estimated": round(total * seconds / len(items) / 60, 1),
+    }
+
+
 def time_searches(queries: list[str], rounds: int, *, meaning: bool) -> list[int]:
     """Every query ``rounds`` times; with ``meaning`` the query is embedded anew each round (the encoder's cache
     of recent queries is emptied), as for words the desk has not seen yet."""
@@ -170,6 +197,12 @@ def main() -> int:
         default="random",
         help="meaning vectors for items without one: none, random unit vectors (for timing), or real (slow)",
     )
+    parser.add_argument(
+        "--embed-sample",
+        type=int,
+        default=0,
+        help="also time embedding this many items' passages (the re-embedding time, extrapolated to the base)",
+    )
     args = parser.parse_args()
 
     _create_postgres_database(args.database_url)
@@ -186,6 +219,7 @@ def main() -> int:
     hybrid = (
         summarise_ms(time_searches(queries, args.rounds, meaning=True)) if args.vectors != "none" else None
     )
+    load.update(time_embedding_sample(args.embed_sample))
     label = database_label(args.database_url)
     print(f"Knowledge search, {args.items:,} items, {len(queries)} queries × {args.rounds} ({label})")
     rows = [
@@ -210,6 +244,11 @@ def main() -> int:
     )
     if load.get("vectors_written"):
         print(f"vectors ({load['vectors']}): {load['vectors_written']:,} in {load['vectors_seconds']} s")
+    if load.get("embed_sample"):
+        print(
+            f"re-embedding: {load['embed_sample']:,} items in {load['embed_sample_seconds']} s "
+            f"({load['embed_items_per_s']}/s): all {args.items:,} ≈ {load['embed_all_minutes_estimated']} min"
+        )
     if load.get("imported"):
         print(
             f"import: {load['imported']:,} items in {load['import_seconds']} s ({load['import_items_per_s']}/s)"
