@@ -38,7 +38,11 @@ def wait_for(url: str, deadline: float) -> urllib.request.addinfourl:
 
 def test_anxin_serve_runs_gunicorn_with_static_files(tmp_path):
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "ANXIN_SECRET_KEY": "a-test-key-" + "x" * 40,
+    }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "anxin.cli", "serve", "--port", str(port), "--migrate", "--workers", "1"],

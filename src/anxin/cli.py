@@ -13,10 +13,15 @@ from pathlib import Path
 DEMO_PORT = 8000
 
 
+def _var_dir() -> Path:
+    """./var, or under ANXIN_WORK_DIR when set, as the settings read it."""
+    return Path(os.environ.get("ANXIN_WORK_DIR") or Path.cwd()) / "var"
+
+
 def _prepare_environment() -> None:
     """Settings module and ./var (where the default SQLite database lives) before Django starts."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anxin.config.settings")
-    (Path.cwd() / "var").mkdir(exist_ok=True)
+    _var_dir().mkdir(exist_ok=True)
 
 
 def _setup_django() -> None:
@@ -93,6 +98,11 @@ def _run_server(host: str, port: int, workers: int, with_worker: bool) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from anxin.config import secret
+
+    # Before Django reads its settings: the server and the worker started below inherit the same key.
+    if not os.environ.get(secret.KEY_VARIABLE, "").strip():
+        os.environ[secret.KEY_VARIABLE] = secret.demo_key(_var_dir())
     _setup_django()
     from django.core.management import call_command
 
@@ -111,6 +121,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     _setup_django()
     from django.core.management import call_command
+
+    from anxin.config.secret import SecretKeyMissing, require_server_key
+
+    try:
+        require_server_key()
+    except SecretKeyMissing as refused:
+        print(f"anxin serve: {refused}", file=sys.stderr)
+        return 2
 
     if args.migrate:
         call_command("migrate", interactive=False, verbosity=0)

@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from anxin.config import secret
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The source checkout (src layout): node_modules and locale live beside pyproject.toml.
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -50,7 +52,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("ANXIN_DEBUG", False)
-SECRET_KEY = os.environ.get("ANXIN_SECRET_KEY") or "anxin-demo-only-key-set-ANXIN_SECRET_KEY-in-production"
+SECRET_KEY = secret.configured_key()
+SECRET_KEY_FALLBACKS = secret.fallback_keys()
 ALLOWED_HOSTS = env_list("ANXIN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("ANXIN_CSRF_TRUSTED_ORIGINS", [])
 
