@@ -42,10 +42,41 @@ def browser(monkeypatch) -> Iterator[Browser]:
         instance = playwright.chromium.launch(
             executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
         )
+        violations = _watch_for_policy_violations(instance)
         try:
             yield instance
         finally:
             instance.close()
+        # Every page a browser test opens is also a test of the Content-Security-Policy: a script, style or
+        # eval the policy refused is a page that does not work as written.
+        assert violations == [], f"Content-Security-Policy violations: {violations}"
+
+
+def _watch_for_policy_violations(instance: Browser) -> list[str]:
+    """Chromium reports each refusal on the page's console; collect them from every page of every context."""
+    violations: list[str] = []
+
+    def watch(page) -> None:
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+
+    def new_context(*args, **kwargs):
+        context = original_new_context(*args, **kwargs)
+        context.on("page", watch)
+        return context
+
+    def new_page(*args, **kwargs):
+        page = original_new_page(*args, **kwargs)
+        watch(page)
+        return page
+
+    original_new_context, original_new_page = instance.new_context, instance.new_page
+    instance.new_context, instance.new_page = new_context, new_page
+    return violations
 
 
 class SerialWSGIServer(WSGIServer):

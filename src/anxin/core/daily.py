@@ -25,6 +25,7 @@ DAILY_JOBS: tuple[str, ...] = (
     "anxin.people.tasks.residents_refresh_risk",
     "anxin.monitoring.tasks.enrolments_sync",
     "anxin.hotline.tasks.sla_sweep",
+    "anxin.core.tasks.idempotency_keys_expire",
 )
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,3 +28,22 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.action} {self.object_type}:{self.object_id}"
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to an API call made with an ``Idempotency-Key`` (core.idempotency): a retry with the
+    same key and body gets it again and writes nothing. Kept 24 hours, then purged by the daily task."""
+
+    principal = models.CharField(max_length=80)  # who called: "user:<id>" or a hash of the bearer token
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # sha256 of method, path, query and body
+    status = models.PositiveSmallIntegerField(default=0)  # 0 while the first call is still running
+    content_type = models.CharField(max_length=100, blank=True)
+    content = models.BinaryField(default=b"")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["principal", "key"], name="core_idempotency_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status or 'running'})"

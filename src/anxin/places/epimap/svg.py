@@ -21,6 +21,11 @@ NAME_FONT = 12.0
 # The page may shrink the map to fit its column, but not below this share of its size: a phone scrolls it
 # sideways instead, so the unit numbers stay readable.
 MIN_SHOWN_SCALE = 0.85
+# Colours as SVG presentation attributes, not a <style> element: the pages' Content-Security-Policy allows no
+# inline style, and the stylesheet (epimap.css) can still override them.
+UNIT_STROKE = "#7b8794"
+BODY_FILL = "#eef1f4"
+FLOOR_INK = "#5d6b7a"
 
 
 def _n(value: float) -> str:
@@ -49,7 +54,8 @@ def _cell(cell: Cell, building: str, r: _Render) -> str:
     }
     body = (
         f'<title>{escape(title)}</title><rect x="{_n(cell.x + 1)}" y="{_n(cell.y + 1)}" '
-        f'width="{_n(cell.w - 2)}" height="{_n(cell.h - 2)}" fill="{status.colour}"/>'
+        f'width="{_n(cell.w - 2)}" height="{_n(cell.h - 2)}" fill="{status.colour}" stroke="{UNIT_STROKE}" '
+        f'stroke-width=".6"/>'
         f'<text x="{_n(cell.x + cell.w / 2)}" y="{_n(cell.y + cell.h / 2)}" fill="{status.ink}">'
         f"{escape(unit.label)}</text>"
     )
@@ -65,12 +71,14 @@ def _block(block: Block, metrics: Metrics, r: _Render) -> str:
     body_x, body_y = block.x + m.floor_w, block.y + m.head_h
     parts = [
         f'<g class="epimap-block" data-building="{block.building.building_id}">',
-        f'<text class="epimap-name" x="{_n(body_x)}" y="{_n(block.y + m.head_h / 2)}">{name}</text>',
-        f'<rect class="epimap-body" x="{_n(body_x)}" y="{_n(body_y)}" '
+        f'<text class="epimap-name" x="{_n(body_x)}" y="{_n(block.y + m.head_h / 2)}" font-size="{NAME_FONT}" '
+        f'font-weight="700" text-anchor="start">{name}</text>',
+        f'<rect class="epimap-body" x="{_n(body_x)}" y="{_n(body_y)}" fill="{BODY_FILL}" '
         f'width="{_n(block.doors * m.cell_w)}" height="{_n(len(block.rows) * m.cell_h)}"/>',
     ]
     parts += [
-        f'<text class="epimap-floor" x="{_n(body_x - 4)}" y="{_n(row.y + m.cell_h / 2)}">{row.floor}</text>'
+        f'<text class="epimap-floor" x="{_n(body_x - 4)}" y="{_n(row.y + m.cell_h / 2)}" '
+        f'font-size="{FLOOR_FONT}" text-anchor="end" fill="{FLOOR_INK}">{row.floor}</text>'
         for row in block.rows
         if row.floor is not None
     ]
@@ -87,13 +95,8 @@ def map_svg(
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="epimap-svg" role="group" aria-label="{escape(title)}" '
         f'viewBox="{_n(-PAD)} {_n(-PAD)} {_n(width)} {_n(height)}" width="{_n(width)}" height="{_n(height)}" '
-        f'style="min-width:{_n(width * MIN_SHOWN_SCALE)}px" '
+        f'data-min-width="{_n(width * MIN_SHOWN_SCALE)}" '
         f'font-size="{UNIT_FONT}" text-anchor="middle" dominant-baseline="central">'
-    )
-    style = (
-        f"<style>.epimap-name{{font-size:{NAME_FONT}px;font-weight:700;text-anchor:start}}"
-        f".epimap-floor{{font-size:{FLOOR_FONT}px;text-anchor:end;fill:#5d6b7a}}"
-        ".epimap-body{fill:#eef1f4}.epimap-unit rect{stroke:#7b8794;stroke-width:.6}</style>"
     )
     render = _Render(
         statuses={status.code: status for status in rules.statuses},
@@ -102,4 +105,4 @@ def map_svg(
         unit_href=unit_href,
     )
     blocks = [_block(block, layout.metrics, render) for block in layout.blocks]
-    return head + style + "".join(blocks) + "</svg>"
+    return head + "".join(blocks) + "</svg>"

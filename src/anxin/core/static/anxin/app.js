@@ -1,4 +1,4 @@
-// Anxin page glue (htmx's settings are in core/base.html's htmx-config meta): errors, the screen pop's "fill the intake form" buttons and the triage panel's "accept the proposal". No framework.
+// Anxin page glue (htmx's settings are in core/base.html's htmx-config meta): errors, the screen pop's "fill the intake form" buttons and the triage panel's "accept the proposal", the intake panels' refresh events, selects that submit their form. No framework, no inline script: the Content-Security-Policy allows scripts from our own static files only, and no eval.
 (function () {
   "use strict";
 
@@ -31,6 +31,26 @@
       if (box) box.hidden = true;
     }
   });
+
+  // A select marked data-autosubmit (the language switch) submits its form when changed.
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("select[data-autosubmit]") && event.target.form) {
+      event.target.form.submit();
+    }
+  });
+
+  // The intake form's side panels refresh on these events rather than on htmx trigger filters
+  // (input[target.name!='override_reason']), which htmx evaluates as code and the policy forbids:
+  // anxin-triage-input after any field but the override reason, anxin-summary-input after the summary.
+  function intakeEdited(event) {
+    var form = event.target.form;
+    if (!form || form.id !== "intake-form") return;
+    var name = event.target.name;
+    if (name !== "override_reason") form.dispatchEvent(new CustomEvent("anxin-triage-input"));
+    if (name === "summary" && event.type === "input") form.dispatchEvent(new CustomEvent("anxin-summary-input"));
+  }
+  document.addEventListener("input", intakeEdited);
+  document.addEventListener("change", intakeEdited);
 
   function setField(form, name, value) {
     var field = form.elements.namedItem(name);

@@ -29,5 +29,17 @@
     });
   });
 
-  document.addEventListener("htmx:afterSettle", mark);
+  // A map keeps a readable size on a phone (it scrolls sideways instead of shrinking): the server says how
+  // narrow it may get in data-min-width, applied here since the policy allows no style attribute.
+  function size() {
+    document.querySelectorAll("svg.epimap-svg[data-min-width]").forEach(function (svg) {
+      svg.style.minWidth = svg.dataset.minWidth + "px";
+    });
+  }
+
+  document.addEventListener("htmx:afterSettle", function () {
+    mark();
+    size();
+  });
+  size();
 })();

@@ -1,0 +1,13 @@
+"""Background tasks of the core app."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from anxin.core.idempotency import idempotency_keys_purge
+
+
+@task()
+def idempotency_keys_expire() -> int:
+    """Run by the daily task (core.daily.DAILY_JOBS): stored Idempotency-Key answers older than 24 hours go."""
+    return idempotency_keys_purge()
