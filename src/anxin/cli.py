@@ -225,6 +225,59 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    _setup_django()
+    from anxin.core import command
+
+    return command.run_backup(args.file, out=sys.stdout, err=sys.stderr)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    _setup_django()
+    from anxin.core import command
+
+    return command.run_restore(args.file, out=sys.stdout, err=sys.stderr)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    _setup_django()
+    from anxin.core import command
+
+    if args.audit_command == "export":
+        return command.run_audit_export(
+            args.out, start=args.start, end=args.end, out=sys.stdout, err=sys.stderr
+        )
+    return command.run_audit_purge(dry_run=args.dry_run, out=sys.stdout)
+
+
+def _add_operations_parsers(sub) -> None:
+    backup = sub.add_parser(
+        "backup",
+        help="back the configured database up to FILE (SQLite: online backup; PostgreSQL: pg_dump -Fc)",
+        description="Writes FILE and FILE.manifest.json (row counts). Exit 0 done, 2 nothing written.",
+    )
+    backup.add_argument("file", metavar="FILE")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser(
+        "restore",
+        help="restore FILE into the configured database, which must be empty, and check the row counts",
+        description="Exit 0 restored and counts match, 1 counts differ, 2 nothing restored.",
+    )
+    restore.add_argument("file", metavar="FILE")
+    restore.set_defaults(func=cmd_restore)
+    audit = sub.add_parser(
+        "audit", help="the access log of full views and exports: export for an audit, purge"
+    )
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    export = audit_sub.add_parser("export", help="the entries of some days to .xlsx")
+    export.add_argument("out", metavar="OUT.xlsx")
+    export.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    export.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    purge = audit_sub.add_parser("purge", help="delete entries past retention (core/rules/retention.toml)")
+    purge.add_argument("--dry-run", action="store_true", help="count them, delete nothing")
+    audit.set_defaults(func=cmd_audit)
+
+
 def _add_ledger_parser(sub) -> None:
     ledger = sub.add_parser(
         "ledger", help="key-population ledgers: import and export .xlsx/.csv (docs/ledger.md)"
@@ -300,6 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_kb_parser(sub)
     _add_ledger_parser(sub)
+    _add_operations_parsers(sub)
 
     manage = sub.add_parser("manage", help="Django's manage.py", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -26,6 +26,7 @@ DAILY_JOBS: tuple[str, ...] = (
     "anxin.monitoring.tasks.enrolments_sync",
     "anxin.hotline.tasks.sla_sweep",
     "anxin.core.tasks.idempotency_keys_expire",
+    "anxin.core.tasks.access_logs_expire",
 )
 
 
