@@ -11,6 +11,7 @@ logging everybody out.
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 
 from django.core.management.utils import get_random_secret_key
@@ -79,10 +80,6 @@ def demo_key(var_dir: Path) -> str:
     return key
 
 
-_PROCESS_KEY: list[str] = []
-
-
+@cache
 def _process_key() -> str:
-    if not _PROCESS_KEY:
-        _PROCESS_KEY.append(get_random_secret_key())
-    return _PROCESS_KEY[0]
+    return get_random_secret_key()

@@ -58,13 +58,8 @@ class IdempotencyMiddleware:
 
 def _once(request, principal: str, key: str, fingerprint: str, get_response) -> HttpResponse:
     with transaction.atomic():
-        IdempotencyKey.objects.filter(
-            principal=principal, key=key, created_at__lt=timezone.now() - KEEP
-        ).delete()
-        try:
-            with transaction.atomic():
-                record = IdempotencyKey.objects.create(principal=principal, key=key, fingerprint=fingerprint)
-        except IntegrityError:
+        record = _claim(principal, key, fingerprint)
+        if record is None:
             return _replay(principal, key, fingerprint)
         response = get_response(request)
         if not 200 <= response.status_code < 300 or response.streaming:
@@ -75,6 +70,22 @@ def _once(request, principal: str, key: str, fingerprint: str, get_response) -> 
         record.content = response.content
         record.save(update_fields=["status", "content_type", "content"])
         return response
+
+
+def _claim(principal: str, key: str, fingerprint: str) -> IdempotencyKey | None:
+    """The key's new row, or None when the key is taken. A row past KEEP that the daily purge has not reached
+    yet no longer counts: it is deleted and the key claimed anew (only then, so a first call pays no delete)."""
+    for _ in range(2):
+        try:
+            with transaction.atomic():
+                return IdempotencyKey.objects.create(principal=principal, key=key, fingerprint=fingerprint)
+        except IntegrityError:
+            stale = IdempotencyKey.objects.filter(
+                principal=principal, key=key, created_at__lt=timezone.now() - KEEP
+            )
+            if not stale.delete()[0]:
+                return None
+    return None
 
 
 def _replay(principal: str, key: str, fingerprint: str) -> HttpResponse:

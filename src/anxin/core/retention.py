@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from anxin.core.dates import local_days, local_midnight
 from anxin.core.models import AccessLog
 
 RULES_FILE = Path(__file__).parent / "rules" / "retention.toml"
@@ -45,9 +46,7 @@ def purge_before(now: datetime | None = None, rules: Retention | None = None) ->
     """Entries older than this go: local midnight ``keep_days`` before today, so a day is kept whole."""
     rules = rules or retention_rules()
     today = timezone.localdate(now or timezone.now())
-    return datetime.combine(
-        today - timedelta(days=rules.keep_days), time.min, tzinfo=timezone.get_current_timezone()
-    )
+    return local_midnight(today - timedelta(days=rules.keep_days))
 
 
 def access_logs_purge(*, dry_run: bool = False, now: datetime | None = None) -> dict[str, object]:
@@ -67,7 +66,5 @@ def access_logs_purge(*, dry_run: bool = False, now: datetime | None = None) -> 
 
 def access_logs_between(start: date, end: date) -> QuerySet:
     """Entries of those days (local time, both included), oldest first, with their users."""
-    zone = timezone.get_current_timezone()
-    since = datetime.combine(start, time.min, tzinfo=zone)
-    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+    since, until = local_days(start, end)
     return AccessLog.objects.filter(at__gte=since, at__lt=until).select_related("user").order_by("at", "pk")

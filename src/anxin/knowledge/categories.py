@@ -174,9 +174,17 @@ def _next_order() -> int:
     return (Category.objects.aggregate(top=Max("order"))["top"] or 0) + ORDER_STEP
 
 
+def _code_taken(code: str) -> Conflict:
+    return Conflict(gettext("分类编号已存在：%(code)s") % {"code": code}, field="code")
+
+
+def _label_taken(label_zh: str) -> Conflict:
+    return Conflict(gettext("已有同名分类：%(label)s") % {"label": label_zh}, field="label_zh")
+
+
 def _check_label_free(label_zh: str, *, code: str) -> None:
     if Category.objects.filter(label_zh=label_zh).exclude(code=code).exists():
-        raise Conflict(gettext("已有同名分类：%(label)s") % {"label": label_zh}, field="label_zh")
+        raise _label_taken(label_zh)
 
 
 @transaction.atomic
@@ -184,7 +192,7 @@ def category_create(*, code: str, data: CategoryInput, by: User) -> Category:
     require_manager(by)
     code = parse_category_code(code)
     if Category.objects.filter(code=code).exists():
-        raise Conflict(gettext("分类编号已存在：%(code)s") % {"code": code}, field="code")
+        raise _code_taken(code)
     _check_label_free(data.label_zh, code=code)
     category = Category(
         code=code,
@@ -206,8 +214,8 @@ def _save_unique(category: Category, *, code: str, label_zh: str) -> None:
             category.save()
     except IntegrityError:
         if Category.objects.filter(code=code).exclude(pk=category.pk).exists():
-            raise Conflict(gettext("分类编号已存在：%(code)s") % {"code": code}, field="code") from None
-        raise Conflict(gettext("已有同名分类：%(label)s") % {"label": label_zh}, field="label_zh") from None
+            raise _code_taken(code) from None
+        raise _label_taken(label_zh) from None
 
 
 @transaction.atomic

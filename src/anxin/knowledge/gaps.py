@@ -15,7 +15,7 @@ import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from anxin.accounts.models import User
+from anxin.core.dates import local_days
 from anxin.core.errors import Forbidden, InvalidInput
 from anxin.core.i18n import gettext
 from anxin.core.masking import mask_identifiers_in_text
@@ -117,9 +118,7 @@ def gap_window(start: date | None = None, end: date | None = None) -> tuple[date
 def gap_list(*, user: User, start: date, end: date) -> QuerySet:
     """The gaps of those days in the places the user covers, newest first."""
     _require_reader(user)
-    zone = timezone.get_current_timezone()
-    since = datetime.combine(start, time.min, tzinfo=zone)
-    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+    since, until = local_days(start, end)
     gaps = (
         Gap.objects.filter(searched_at__gte=since, searched_at__lt=until)
         .select_related("best_item")
