@@ -7,6 +7,8 @@ from services, ninja's validation errors, a body that is not a UTF-8 JSON object
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 from typing import Any
 
@@ -19,7 +21,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from anxin.core.api_auth import TokenAuth
-from anxin.core.errors import DomainError
+from anxin.core.errors import DomainError, InvalidInput
+from anxin.core.openapi import publish
 
 # Where ninja says a value came from, and the name every handler gives its body parameter.
 _SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
@@ -78,7 +81,12 @@ def _refuse_constant(name: str) -> None:
     raise BodyError(gettext("请求体含有 JSON 不允许的数值 %(name)s") % {"name": name})
 
 
-api = NinjaAPI(
+class AnxinAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return publish(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = AnxinAPI(
     title="Anxin 安心 API",
     version="1",
     description="Hotline cases, resident lookup, medical facilities, the knowledge base. Bearer token "
@@ -161,6 +169,23 @@ def on_not_found(request: HttpRequest, exc: Http404):
 @api.get("/ping", tags=["system"], summary="Trivial authenticated endpoint (baseline for benchmarks)")
 def ping(request: HttpRequest):
     return {"ok": True, "user": request.auth.username}
+
+
+def refuse_unknown_query_parameters(view):
+    """``?urgncy=P1`` is refused, as a body's misspelt field is, instead of answering every case."""
+    known = frozenset(inspect.signature(view).parameters) - {"request"}
+
+    @functools.wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs):
+        unknown = sorted(set(request.GET) - known)
+        if unknown:
+            raise InvalidInput(gettext("未知参数"), field=unknown[0])
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+api.add_decorator(refuse_unknown_query_parameters)
 
 
 def _register_routers() -> None:

@@ -74,6 +74,9 @@ def _gunicorn(host: str, port: int, workers: int) -> list[str]:
         str(workers),
         "--threads",
         "4",
+        # gunicorn's largest: a knowledge search's longest query must fit (knowledge.selectors.QUERY_MAX).
+        "--limit-request-line",
+        "8190",
         "--access-logfile",
         "-",
         "--log-level",

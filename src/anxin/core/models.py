@@ -37,7 +37,7 @@ class IdempotencyKey(models.Model):
     principal = models.CharField(max_length=80)  # who called: "user:<id>" or a hash of the bearer token
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64)  # sha256 of method, path, query and body
-    status = models.PositiveSmallIntegerField(default=0)  # 0 while the first call is still running
+    status = models.PositiveSmallIntegerField(default=0)  # the first answer's (stored with it, once)
     content_type = models.CharField(max_length=100, blank=True)
     content = models.BinaryField(default=b"")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

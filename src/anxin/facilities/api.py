@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Query, Router, Schema
 
-from anxin.core.api_fields import READ_ERRORS, Code
+from anxin.core.api_fields import READ_ERRORS, Code, one_of
 from anxin.core.errors import InvalidInput, NotFound
 from anxin.facilities.models import Facility, FacilityService
 from anxin.facilities.selectors import facilities_nearest
@@ -54,8 +54,8 @@ class FacilityOut(Schema):
 )
 def facility_search(
     request: HttpRequest,
-    service: Code,
-    place: Code | None = None,
+    service: Annotated[Code, one_of(FacilityService.Service.values)],
+    place: Annotated[Code | None, Query(description="place code (404 if none has it)")] = None,
     open_now: bool = True,
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
 ):
@@ -65,7 +65,7 @@ def facility_search(
     if place:
         origin = place_get_by_code(place)
         if origin is None:
-            raise InvalidInput(gettext("未知的地点代码 %(code)r") % {"code": place}, field="place")
+            raise NotFound(gettext("未知的地点代码 %(code)r") % {"code": place}, field="place")
     services = (service,)
     if service in (FacilityService.Service.FEVER_CLINIC, FacilityService.Service.FEVER_ROOM):
         services = (FacilityService.Service.FEVER_CLINIC, FacilityService.Service.FEVER_ROOM)

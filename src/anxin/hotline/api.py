@@ -10,26 +10,34 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Status
-from pydantic import StringConstraints
 
 from anxin.accounts.models import User
 from anxin.core.api_fields import (
-    NO_BINARY,
     READ_ERRORS,
     WRITE_ERRORS,
-    BodyId,
     Code,
-    Flag,
-    InputSchema,
     PathId,
     PlainSchema,
-    Version,
+    one_of,
 )
 from anxin.core.errors import InvalidInput, NotFound
 from anxin.core.masking import mask_phone
 from anxin.hotline import services
-from anxin.hotline.models import Callback, Case, CaseEvent, Line, Urgency
-from anxin.hotline.proposal import TriageFields
+from anxin.hotline.api_input import (
+    CallbackDoneIn,
+    CallbackIn,
+    CaseIn,
+    CloseIn,
+    DispatchIn,
+    NoteIn,
+    ReclassifyIn,
+    ReopenIn,
+    ResolveIn,
+    ReturnVisitIn,
+    TransferIn,
+    VersionIn,
+)
+from anxin.hotline.models import Callback, Case, CaseEvent, Disposition, Line, Urgency
 from anxin.hotline.selectors import case_get_for_user, case_qs_for_user, case_timeline
 from anxin.hotline.sla import sla_state
 from anxin.people.models import Resident
@@ -207,114 +215,6 @@ def case_opened_out(case: Case) -> CaseDetailOut:
     return case_detail_out(case, events=case.events_written, callbacks=())
 
 
-Summary = Annotated[str, StringConstraints(max_length=services.SUMMARY_MAX), NO_BINARY]
-Note = Annotated[str, StringConstraints(max_length=services.NOTE_MAX), NO_BINARY]
-ShortText = Annotated[str, StringConstraints(max_length=200), NO_BINARY]
-
-
-Number = Annotated[float, Field(strict=False, allow_inf_nan=False)]
-
-
-class TriageFieldsIn(InputSchema):
-    """What the agent measured or asked beside the caller's words; a field that is more urgent than the
-    words always wins."""
-
-    age: Number | None = Field(None, description="years, may be fractional (0.25 = 3 months)")
-    sex: Annotated[str, StringConstraints(pattern="^[MF]$")] | None = None
-    temperature_c: Number | None = None
-    spo2: Number | None = None
-    pregnancy_weeks: Number | None = None
-    conditions: list[Code] = Field(default_factory=list, max_length=20)
-    answers: dict[Code, bool] = Field(
-        default_factory=dict,
-        max_length=60,
-        description="key questions asked (ids from /api/triage's questions) → the answer; a yes counts as words",
-    )
-
-    def fields(self) -> TriageFields:
-        return TriageFields(
-            age=self.age,
-            sex=self.sex,
-            temperature_c=self.temperature_c,
-            spo2=self.spo2,
-            pregnancy_weeks=self.pregnancy_weeks,
-            conditions=tuple(self.conditions),
-            answers=tuple(self.answers.items()),
-        )
-
-
-class CaseIn(TriageFieldsIn):
-    line: Code = Field(..., description="line code")
-    summary: Summary = Field(..., description="what the caller said")
-    category: Code | None = Field(None, description="omit to take the triage proposal")
-    urgency: Code | None = Field(None, description="P1, P2, P3 or P4; omit to take the triage proposal")
-    disposition: Code | None = Field(None, description="omit to take the triage proposal")
-    override_reason: Note = Field("", description="why the codes differ from the triage proposal, if they do")
-    channel: Code = "phone"
-    caller_phone: ShortText = Field("", description="mobile or landline with area code")
-    caller_name: ShortText = ""
-    caller_resident_id: BodyId | None = None
-    subject_resident_id: BodyId | None = None
-    subject_note: ShortText = ""
-    place: Code | None = Field(None, description="place code, when no resident is known")
-    dispatched: Flag = False
-    close_now: Flag = False
-
-
-class VersionIn(InputSchema):
-    version: Version
-
-
-class TransferIn(VersionIn):
-    note: Note
-    to_line: Code | None = None
-    to_place: Code | None = None
-
-
-class CallbackIn(VersionIn):
-    due_at: datetime = Field(..., description="timezone-aware, e.g. 2025-01-01T10:00:00+08:00")
-    note: Note = ""
-    kind: Code = "callback"
-    assignee_role: Code = ""
-
-
-class CallbackDoneIn(VersionIn):
-    outcome: Note
-
-
-class DispatchIn(VersionIn):
-    target: ShortText = "120"
-    note: Note = ""
-
-
-class NoteIn(VersionIn):
-    note: Note
-
-
-class ReclassifyIn(VersionIn):
-    category: Code
-    urgency: Code
-    disposition: Code
-    reason: Note
-
-
-class ResolveIn(VersionIn):
-    resolution: Note
-
-
-class ReturnVisitIn(VersionIn):
-    satisfaction: Code
-    note: Note = ""
-
-
-class CloseIn(VersionIn):
-    note: Note = ""
-
-
-class ReopenIn(VersionIn):
-    reason: Note
-
-
 def _line(code: str, field: str = "line") -> Line:
     try:
         return Line.objects.get(code=code)  # codes are unique; get() compiles no ORDER BY
@@ -323,11 +223,12 @@ def _line(code: str, field: str = "line") -> Line:
 
 
 def _place(code: str | None, field: str) -> Place | None:
+    """The place a body names; 404 if none has the code (thousands of codes: too many to list in the schema)."""
     if not code:
         return None
     place = place_get_by_code(code)
     if place is None:
-        raise InvalidInput(gettext("未知的地点代码 %(code)r") % {"code": code}, field=field)
+        raise NotFound(gettext("未知的地点代码 %(code)r") % {"code": code}, field=field)
     return place
 
 
@@ -348,8 +249,8 @@ def _case(request: HttpRequest, case_id: int) -> Case:
 @router.get("", response={200: list[CaseOut], **READ_ERRORS}, summary="Cases in the caller's scope")
 def case_list(
     request: HttpRequest,
-    status: Code | None = None,
-    urgency: Code | None = None,
+    status: Annotated[Code, one_of(Case.Status.values, blank=True)] | None = None,
+    urgency: Annotated[Code, one_of(Urgency.values, blank=True)] | None = None,
     overdue: bool = False,
     mine: bool = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -379,6 +280,14 @@ def case_list(
 @router.post("", response={201: CaseDetailOut, **WRITE_ERRORS}, summary="Intake: open a case")
 def case_create(request: HttpRequest, payload: CaseIn):
     user: User = request.auth
+    if payload.close_now and (payload.urgency, payload.disposition) != (
+        Urgency.P4,
+        Disposition.ANSWER_CLOSED,
+    ):
+        # The desk may let the proposal decide; over the API the caller says it (and the schema can say so).
+        raise InvalidInput(
+            gettext("当场关闭须明确给出 urgency=P4 和 disposition=answer_closed"), field="close_now"
+        )
     caller = _resident(user, payload.caller_resident_id, "caller_resident_id")
     if payload.subject_resident_id == payload.caller_resident_id:  # usually: someone calling for themself
         subject = caller

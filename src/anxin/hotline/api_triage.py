@@ -12,19 +12,21 @@ from ninja import Field, Router, Schema, Status
 from pydantic import StringConstraints
 
 from anxin.core.api_auth import require
-from anxin.core.api_fields import NO_BINARY, READ_ERRORS, WRITE_ERRORS, BodyId, Code, PathId
+from anxin.core.api_fields import (
+    FILLED_TEXT_PATTERN,
+    NO_BINARY,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    BodyId,
+    Code,
+    PathId,
+    codes_of,
+    one_of,
+)
 from anxin.core.errors import InvalidInput
 from anxin.hotline import proposal, selectors, services
-from anxin.hotline.api import (
-    CaseDetailOut,
-    ShortText,
-    Summary,
-    TriageFieldsIn,
-    _line,
-    _place,
-    _resident,
-    case_opened_out,
-)
+from anxin.hotline.api import CaseDetailOut, _line, _place, _resident, case_opened_out
+from anxin.hotline.api_input import CallerPhone, ShortText, Summary, TriageFieldsIn
 from anxin.hotline.models import Channel
 from anxin.triage.codes import CHANNELS
 from anxin.triage.questions import next_questions
@@ -35,7 +37,7 @@ MESSAGE_CHANNELS = (Channel.CHAT_GROUP, Channel.ONE_KEY_DEVICE)
 
 class TriageIn(TriageFieldsIn):
     text: Summary = Field(..., description="what the caller said or the message")
-    channel: Code | None = Field(None, description=", ".join(CHANNELS))
+    channel: Annotated[Code, one_of(CHANNELS)] | None = Field(None, description=", ".join(CHANNELS))
 
 
 class QuestionOut(Schema):
@@ -81,15 +83,28 @@ def triage_preview(request: HttpRequest, payload: TriageIn):
 
 
 class MessageIn(TriageFieldsIn):
-    channel: Code = Field(..., description="chat_group or one_key_device")
-    line: Code = Field(..., description="the line whose desk receives it")
+    """A chat-group message needs its text; a device alarm may come without."""
+
+    model_config = {
+        "json_schema_extra": {
+            "if": {"properties": {"channel": {"const": Channel.CHAT_GROUP.value}}},
+            "then": {"required": ["text"], "properties": {"text": {"pattern": FILLED_TEXT_PATTERN}}},
+        }
+    }
+
+    channel: Annotated[Code, one_of(MESSAGE_CHANNELS)] = Field(
+        ..., description="chat_group or one_key_device"
+    )
+    line: Annotated[Code, codes_of("hotline.lines")] = Field(
+        ..., description="the line whose desk receives it"
+    )
     text: Annotated[str, StringConstraints(max_length=services.SUMMARY_MAX), NO_BINARY] = Field(
         "", description="the message; a device alarm may have none"
     )
-    sender_phone: ShortText = ""
+    sender_phone: CallerPhone = ""
     sender_name: ShortText = Field("", description="nickname in the group, or the device's label")
     resident_id: BodyId | None = Field(None, description="the registered resident (device owner, sender)")
-    place: Code | None = Field(None, description="place code, when no resident is known")
+    place: Code | None = Field(None, description="place code, when no resident is known (404 if none has it)")
 
 
 @router.post(

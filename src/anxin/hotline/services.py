@@ -38,13 +38,18 @@ from anxin.hotline.selectors import case_visible_to, lines_on_duty, user_can_rec
 from anxin.hotline.sla import sla_due_at, sla_met_by, sla_rules
 from anxin.knowledge.models import Item as KnowledgeItem
 from anxin.knowledge.services import gap_check_later, item_record_use
-from anxin.people.identity import normalise_phone
+from anxin.people.identity import DIGIT_PATTERN, PHONE_BODY, SPACE_PATTERN, normalise_phone
 from anxin.people.models import Resident
 from anxin.places.models import TEAM_PLACE_KINDS, Place
 
 SUMMARY_MAX = 4000
 NOTE_MAX = 2000
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+DISPATCH_TARGET_MAX = 60  # "120", a department's name
+_LANDLINE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}$")
+# What normalise_caller_number accepts, for the OpenAPI document: nothing, a landline or a mobile.
+_GAP = rf"(?:{SPACE_PATTERN}|[()\uff08\uff09])*"
+_LANDLINE_BODY = rf"{_GAP}[0\uff10](?:{_GAP}{DIGIT_PATTERN}){{2,3}}{_GAP}(?:[-\uff0d]{_GAP})?(?:{DIGIT_PATTERN}{_GAP}){{7,8}}"
+CALLER_PHONE_PATTERN = f"^(?:{_GAP}|{_LANDLINE_BODY}|{PHONE_BODY})$"
 Kind = CaseEvent.Kind
 _CASE_COLUMNS = tuple(f for f in Case._meta.concrete_fields if not f.primary_key)
 # Stored as written (a timeline note is data); the desk's event_note filter translates it for display.
@@ -535,7 +540,7 @@ def case_complete_callback(*, case: Case, version: int, by: User, callback_id: i
 @transaction.atomic
 def case_dispatch(*, case: Case, version: int, by: User, target: str, note: str = "") -> Case:
     """Record that help was sent: 120 called, or the case dispatched to a department."""
-    target = clean_text(target, field="target", max_length=60, required=True)
+    target = clean_text(target, field="target", max_length=DISPATCH_TARGET_MAX, required=True)
     note = clean_text(note, field="note", max_length=NOTE_MAX)
     case = _claim(case=case, version=version, by=by, step="dispatch")
     now = timezone.now()

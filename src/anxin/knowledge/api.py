@@ -16,26 +16,33 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Body, Field, Query, Router, Schema, Status
-from pydantic import StringConstraints
 
 from anxin.accounts.models import User
 from anxin.core.api_auth import require
 from anxin.core.api_fields import (
+    FILLED_TEXT_PATTERN,
     MAX_VERSION,
-    NO_BINARY,
     READ_ERRORS,
     WRITE_ERRORS,
     Code,
+    Documented,
     ErrorOut,
-    InputSchema,
+    codes_of,
+    one_of,
 )
 from anxin.core.errors import Conflict, InvalidInput, NotFound
 from anxin.core.text import clean_text
 from anxin.knowledge import choices
+from anxin.knowledge.api_input import ITEM_BODY_DOC, NOTE_MAX, ImportIn, ItemCode
 from anxin.knowledge.categories import check_category_map
 from anxin.knowledge.formats import Row
 from anxin.knowledge.models import Category, Item
-from anxin.knowledge.records import ItemRecord, parse_code, parse_record, record_to_dict
+from anxin.knowledge.records import (
+    ItemRecord,
+    parse_code,
+    parse_record,
+    record_to_dict,
+)
 from anxin.knowledge.selectors import (
     QUERY_MAX,
     TOP_MAX,
@@ -50,12 +57,7 @@ from anxin.knowledge.services import ImportRejected, item_as_record, item_save, 
 router = Router(tags=["knowledge"])
 
 PAGE_SIZE = 50
-IMPORT_MAX = 1000
 # ItemVersion.note
-NOTE_MAX = 200
-
-Note = Annotated[str, StringConstraints(max_length=NOTE_MAX), NO_BINARY]
-CategoryName = Annotated[str, StringConstraints(min_length=1, max_length=40), NO_BINARY]
 
 
 # --- output ------------------------------------------------------------------------------------------
@@ -152,59 +154,6 @@ class ImportReportOut(Schema):
     categories_created: list[str] = Field(description="the codes of the categories the import created")
 
 
-# --- input -------------------------------------------------------------------------------------------
-
-
-# Documents the PUT body only: the body itself goes to ``parse_record`` as it came, so that it accepts what
-# an import file accepts (tags as one string, a category's Chinese label, 2023年1月8日).
-class ItemIn(InputSchema):
-    """An item in the file contract, the version it was read at, and a note for its history."""
-
-    id: str | None = Field(None, description="optional; if given, the same as the id in the path")
-    title: str = Field(..., max_length=200)
-    body: str = Field(..., max_length=20_000)
-    category: str = Field(
-        ...,
-        max_length=40,
-        description="a category's code or label (GET /kb/categories); it must not be retired",
-    )
-    tags: list[str] = Field(default_factory=list, max_length=20)
-    source: dict[str, str] = Field(..., description="issuer, document (one of them at least), url")
-    effective_from: date
-    effective_until: date | None = None
-    supersedes: str | None = Field(None, description="the id of the item this one replaces")
-    audience: str = Field(choices.Audience.PUBLIC, description=", ".join(choices.Audience.values))
-    status: str = Field(choices.Status.PUBLISHED, description=", ".join(choices.Status.values))
-    version: int | None = Field(
-        None, description="the item's current version (from GET); null or left out only to create an item"
-    )
-    note: str = Field("", max_length=NOTE_MAX, description="why, for the item's history")
-
-
-ITEM_BODY_DOC = {
-    "requestBody": {
-        "content": {"application/json": {"schema": ItemIn.model_json_schema()}},
-        "required": True,
-    }
-}
-
-
-class ImportIn(InputSchema):
-    items: list[Any] = Field(
-        ...,
-        max_length=IMPORT_MAX,
-        description="items in the file contract (as PUT /kb/items/{code} takes them, without version)",
-        json_schema_extra={"items": {"type": "object"}},
-    )
-    note: Note = Field("", description="why, for the history of every item the import changes")
-    create_categories: bool = Field(False, description="create the categories the base does not know")
-    category_map: dict[CategoryName, CategoryName] = Field(
-        default_factory=dict,
-        max_length=200,
-        description='the items\' own categories mapped onto existing ones: {"care_navigation": "seek_care"}',
-    )
-
-
 # --- access ------------------------------------------------------------------------------------------
 
 
@@ -248,15 +197,18 @@ def _url(code: str) -> str:
 @router.get("/search", response={200: SearchOut, **READ_ERRORS}, summary="Search with a caller's words")
 def kb_search(
     request: HttpRequest,
-    q: Annotated[str, Query(max_length=QUERY_MAX, description="the caller's words")],
+    q: Annotated[
+        str,
+        Query(max_length=QUERY_MAX, description="the caller's words"),
+        Documented(pattern=FILLED_TEXT_PATTERN, minLength=1),
+    ],
     top: Annotated[int, Query(ge=1, le=TOP_MAX)] = 5,
     history: Annotated[bool, Query(description="also superseded, expired and retired items")] = False,
 ):
     """Best first; current items always rank above history."""
     user: User = request.auth
     require(user, "knowledge.read")
-    if not q.strip():
-        raise InvalidInput(gettext("不能为空"), field="q")
+    clean_text(q, field="q", max_length=QUERY_MAX, required=True)  # no control characters, not blank
     editor = _is_editor(user)
     # With history the index also finds drafts; they are set aside below for non-editors, so ask for enough.
     hits = item_search(
@@ -283,8 +235,8 @@ def kb_search(
 @router.get("/items", response={200: ItemPageOut, **READ_ERRORS}, summary="Items by category and status")
 def kb_item_list(
     request: HttpRequest,
-    category: Code | None = None,
-    status: Code | None = None,
+    category: Annotated[Code, codes_of("knowledge.categories", blank=True)] | None = None,
+    status: Annotated[Code, one_of(choices.Status.values, blank=True)] | None = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ):
     user: User = request.auth
@@ -349,6 +301,8 @@ def kb_item_versions(request: HttpRequest, code: str):
 def _expected_version(value: object) -> int | None:
     if value is None:
         return None
+    if type(value) is float and value.is_integer():  # 3.0 is an integer to JSON Schema, and so here
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(gettext("必须是整数"), field="version")
     if value < 1:
@@ -372,7 +326,7 @@ def _record_from(code: str, data: dict[str, Any]) -> ItemRecord:
     openapi_extra=ITEM_BODY_DOC,
     summary="Create an item, or save an edit as its next version",
 )
-def kb_item_put(request: HttpRequest, code: str, payload: Body[dict[str, Any]]):
+def kb_item_put(request: HttpRequest, code: ItemCode, payload: Body[dict[str, Any]]):
     """An edit sends the ``version`` it read (409 if another editor saved in between, or if it sent none);
     a new item sends ``"version": null`` or leaves it out. 201 when the item was created."""
     user: User = request.auth

@@ -21,7 +21,9 @@ from anxin.knowledge.search.analysis import default_analyzer
 from anxin.knowledge.search.lexicon import CONCEPT_PREFIX
 from anxin.knowledge.search.rank import Candidate, rank
 
-QUERY_MAX = 2000
+# A caller's story, and short enough that any query of this length fits a GET request line (anxin serve
+# allows 8190 bytes; a 4-byte character is 12 once percent-encoded).
+QUERY_MAX = 500
 TOP_MAX = 50
 DENSE_DEPTH = 60  # items meaning search hands to the fusion
 

@@ -11,17 +11,64 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
 from anxin.core.api_auth import require
-from anxin.core.api_fields import NO_BINARY, READ_ERRORS, WRITE_ERRORS, BodyId, Code, Flag, InputSchema
+from anxin.core.api_fields import (
+    FILLED,
+    NO_BINARY,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    BodyId,
+    Code,
+    Flag,
+    InputSchema,
+    Number,
+    code_source,
+    codes_of,
+    one_of,
+    within,
+)
 from anxin.hotline.models import Case
 from anxin.monitoring import selectors, services
+from anxin.monitoring.alerts import alert_rules
 from anxin.monitoring.models import Check, MonitoringAlert
 from anxin.monitoring.selectors import WORKLIST_PAGE, WorkItem
+from anxin.monitoring.thresholds import WHOLE, threshold_rules
 
 router = Router(tags=["monitoring"])
 
-Number = Annotated[float, Field(strict=False, allow_inf_nan=False)]
 Note = Annotated[str, StringConstraints(max_length=services.NOTE_MAX), NO_BINARY]
 DeviceText = Annotated[str, StringConstraints(max_length=services.DEVICE_ID_MAX), NO_BINARY]
+DeviceId = Annotated[str, StringConstraints(max_length=services.DEVICE_ID_MAX), FILLED]
+
+
+def _reading(name: str) -> object:
+    """A reading's physical range from rules/thresholds.toml; SpO2 and breaths are whole numbers."""
+    low, high = threshold_rules().ranges[name]
+    return within(low, high, **({"multipleOf": 1} if name in WHOLE else {}))
+
+
+Temperature = Annotated[Number, _reading("temperature_c")]
+SpO2 = Annotated[Number, _reading("spo2")]
+RespiratoryRate = Annotated[Number, _reading("respiratory_rate")]
+# Not reached: nothing was measured or heard.
+_NOTHING_READ = {
+    "properties": {
+        "temperature_c": {"type": "null"},
+        "spo2": {"type": "null"},
+        "respiratory_rate": {"type": "null"},
+        "symptoms": {"maxItems": 0},
+        "psych_concern": {"const": False},
+    }
+}
+
+
+@code_source("monitoring.symptoms")
+def _symptom_codes() -> list[str]:
+    return sorted(threshold_rules().symptoms)
+
+
+@code_source("monitoring.device_events")
+def _device_event_codes() -> list[str]:
+    return list(alert_rules().device_events)
 
 
 class ResidentRef(Schema):
@@ -99,26 +146,39 @@ class CheckResultOut(Schema):
 
 
 class CheckIn(InputSchema):
+    """``reached: false`` records that nobody answered: no readings, symptoms or concern then."""
+
+    model_config = {
+        "json_schema_extra": {
+            "if": {"required": ["reached"], "properties": {"reached": {"const": False}}},
+            "then": _NOTHING_READ,
+        }
+    }
+
     resident_id: BodyId
     reached: Flag = True
-    method: Code = "phone"
-    temperature_c: Number | None = Field(None, description="°C; 30–45 (thresholds.toml [ranges])")
-    spo2: Number | None = Field(None, description="%, whole number; 50–100")
-    respiratory_rate: Number | None = Field(None, description="breaths a minute, whole number; 4–80")
-    symptoms: list[Code] = Field(default_factory=list, max_length=20)
+    method: Annotated[Code, one_of(Check.Method.values)] = "phone"
+    temperature_c: Temperature | None = Field(None, description="°C (thresholds.toml [ranges])")
+    spo2: SpO2 | None = Field(None, description="%, whole number")
+    respiratory_rate: RespiratoryRate | None = Field(None, description="breaths a minute, whole number")
+    symptoms: list[Annotated[Code, codes_of("monitoring.symptoms")]] = Field(
+        default_factory=list, max_length=20
+    )
     psych_concern: Flag = False
     note: Note = ""
 
 
 class DeviceEventIn(InputSchema):
     resident_id: BodyId
-    device_id: DeviceText = Field(..., description="the device's serial number")
-    event: Code = Field(..., description="sos, fall or inactivity (alerts.toml [[device_event]])")
+    device_id: DeviceId = Field(..., description="the device's serial number")
+    event: Annotated[Code, codes_of("monitoring.device_events")] = Field(
+        ..., description="sos, fall or inactivity (alerts.toml [[device_event]])"
+    )
     event_id: DeviceText = Field(
         "", description="the device's own id for this event; a resend is answered once"
     )
-    spo2: Number | None = None
-    temperature_c: Number | None = None
+    spo2: SpO2 | None = None
+    temperature_c: Temperature | None = None
 
 
 class DeviceEventOut(Schema):

@@ -8,8 +8,9 @@ from ninja import Query, Router, Schema
 from pydantic import StringConstraints
 
 from anxin.core.api_auth import require
-from anxin.core.api_fields import NO_BINARY, READ_ERRORS, WRITE_ERRORS, InputSchema, PathId
-from anxin.people.identity import normalise_phone
+from anxin.core.api_fields import NO_BINARY, READ_ERRORS, WRITE_ERRORS, Documented, InputSchema, PathId
+from anxin.core.text import clean_text
+from anxin.people.identity import PHONE_PATTERN, normalise_phone
 from anxin.people.models import Resident
 from anxin.people.selectors import household_members, resident_get_for_user, residents_by_phone
 from anxin.people.services import resident_reveal
@@ -64,9 +65,19 @@ class RevealOut(Schema):
 @router.get(
     "", response={200: list[ResidentOut], **READ_ERRORS}, summary="Look up residents by phone (screen pop)"
 )
-def resident_lookup(request: HttpRequest, phone: Annotated[str, Query(max_length=30)]):
+def resident_lookup(
+    request: HttpRequest,
+    phone: Annotated[
+        str,
+        Query(
+            max_length=30,
+            description="a mainland mobile number; +86/0086, spaces, dashes and full-width digits are fine",
+        ),
+        Documented(pattern=PHONE_PATTERN),
+    ],
+):
     require(request.auth, "resident.read")
-    number = normalise_phone(phone)
+    number = normalise_phone(clean_text(phone, field="phone", max_length=30))
     return [ResidentOut.from_resident(r) for r in residents_by_phone(request.auth, number)]
 
 
@@ -82,6 +93,13 @@ def resident_detail(request: HttpRequest, resident_id: PathId):
     "/{resident_id}/reveal",
     response={200: RevealOut, **WRITE_ERRORS},
     summary="Full ID number and phone (logged)",
+    # The body may be left out; when it is sent it is an object (null is not one).
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": RevealIn.model_json_schema()}},
+        }
+    },
 )
 def resident_reveal_api(request: HttpRequest, resident_id: PathId, payload: RevealIn | None = None):
     resident = resident_get_for_user(request.auth, resident_id)

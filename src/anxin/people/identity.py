@@ -13,7 +13,18 @@ from anxin.core.text import to_halfwidth
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
-_PHONE_SHAPE = re.compile(r"^1[3-9]\d{9}$")
+_PHONE_SHAPE = re.compile(r"^1[3-9][0-9]{9}$")
+# What normalise_phone accepts, as one regular expression for the OpenAPI document: separators anywhere,
+# +86 or 0086 in front, half- or full-width digits.
+# Whitespace, but not the control characters among it (\x0b, \x0c, \x1c-\x1f), which free text refuses.
+SPACE_PATTERN = r"[^\S\x0b\x0c\x1c-\x1f]"
+_SEP = rf"(?:{SPACE_PATTERN}|[\-()\uff0d\uff08\uff09])*"
+DIGIT_PATTERN = r"[0-9\uff10-\uff19]"
+PHONE_BODY = (
+    rf"{_SEP}(?:[+\uff0b]{_SEP}[8\uff18]{_SEP}[6\uff16]{_SEP}|[0\uff10]{_SEP}[0\uff10]{_SEP}[8\uff18]{_SEP}[6\uff16]{_SEP})?"
+    rf"[1\uff11]{_SEP}[3-9\uff13-\uff19](?:{_SEP}{DIGIT_PATTERN}){{9}}{_SEP}"
+)
+PHONE_PATTERN = f"^{PHONE_BODY}$"
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,10 @@ def place_point(place: Place) -> tuple[float, float] | None:
     return None
 
 
+def place_codes(kinds: Iterable[str]) -> list[str]:
+    return list(Place.objects.filter(kind__in=kinds).order_by("code").values_list("code", flat=True))
+
+
 def place_get_by_code(code: str) -> Place | None:
     try:
         return Place.objects.get(code=code)  # codes are unique; get() compiles no ORDER BY
