@@ -173,11 +173,12 @@ def ping(request: HttpRequest):
 
 def refuse_unknown_query_parameters(view):
     """``?urgncy=P1`` is refused, as a body's misspelt field is, instead of answering every case."""
-    known = frozenset(inspect.signature(view).parameters) - {"request"}
+    named = frozenset(inspect.signature(view).parameters) - {"request"} - _BODY_PARAMS
 
     @functools.wraps(view)
     def checked(request: HttpRequest, *args, **kwargs):
-        unknown = sorted(set(request.GET) - known)
+        path = request.resolver_match.kwargs if request.resolver_match else {}
+        unknown = sorted(set(request.GET) - (named - set(path)))
         if unknown:
             raise InvalidInput(gettext("未知参数"), field=unknown[0])
         return view(request, *args, **kwargs)

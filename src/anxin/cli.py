@@ -74,7 +74,7 @@ def _gunicorn(host: str, port: int, workers: int) -> list[str]:
         str(workers),
         "--threads",
         "4",
-        # gunicorn's largest: a knowledge search's longest query must fit (knowledge.selectors.QUERY_MAX).
+        # gunicorn's largest: a knowledge search's longest query must fit (knowledge.api.SEARCH_PARAM_MAX).
         "--limit-request-line",
         "8190",
         "--access-logfile",

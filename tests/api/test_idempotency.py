@@ -9,6 +9,8 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from anxin.accounts.models import ApiToken
+from anxin.accounts.roles import Role
 from anxin.core.daily import DAILY_JOBS
 from anxin.core.idempotency import KEEP, _fingerprint, idempotency_keys_purge
 from anxin.core.models import IdempotencyKey
@@ -70,13 +72,43 @@ def test_a_refused_call_keeps_no_key_so_the_corrected_retry_runs(api, world):
     assert _open(api, world, "fix-me").status_code == 201
 
 
-@pytest.mark.parametrize("key", ["", "has space", "键", "x" * 256])
+@pytest.mark.parametrize("key", ["", "has space", "键", "x" * 256, "trailing\n"])
 def test_a_malformed_key_is_a_422_and_changes_nothing(api, world, key):
     written = _written()
     response = _open(api, world, key)
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "Idempotency-Key"
     assert _written() == written
+
+
+def test_a_retried_step_whose_first_run_went_through_gets_the_first_answer(api, world, case_a):
+    body = {"version": case_a.version, "note": "已联系家属"}
+    headers = {"Idempotency-Key": "note-1"}
+    first = api.post(world.agent, f"/api/cases/{case_a.pk}/notes", body, headers=headers)
+    assert first.status_code == 200
+    written = _written()
+    # Run again, the step meets a version that has moved on (409); the key says it was this call's own.
+    again = api.post(world.agent, f"/api/cases/{case_a.pk}/notes", body, headers=headers)
+    assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert _written() == written
+
+
+def test_a_retry_with_a_revoked_token_is_refused_not_answered_from_the_key(api, world):
+    assert _open(api, world, "revoked").status_code == 201
+    ApiToken.objects.filter(user=world.agent).delete()
+    again = _open(api, world, "revoked")
+    assert again.status_code == 401
+    assert "Idempotent-Replayed" not in again.headers
+
+
+def test_a_retry_by_a_user_who_lost_the_permission_is_refused(api, world):
+    assert _open(api, world, "demoted").status_code == 201
+    world.agent.role = Role.VOLUNTEER
+    world.agent.save(update_fields=["role"])
+    again = _open(api, world, "demoted")
+    assert again.status_code == 403
+    assert Case.objects.count() == 1
 
 
 def test_a_key_older_than_a_day_is_a_new_call(api, world):

@@ -1,6 +1,7 @@
-"""Two copies of one call sent at the same moment, each on its own connection, with real commits: one case,
-and both copies answered with it (the second replayed). CI runs it on SQLite and on PostgreSQL, where the
-second copy's insert of the key waits on the unique index for the first's commit."""
+"""Copies of one call sent at the same moment, each on its own connection, with real commits: one case, and
+every copy answered with it (the later ones replayed). CI runs it on SQLite, where the copies' transactions
+take turns (BEGIN IMMEDIATE), and on PostgreSQL, where they run together and a later copy's insert of the key
+waits on the unique index for the first's commit."""
 
 from __future__ import annotations
 

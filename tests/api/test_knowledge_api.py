@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from anxin.accounts.roles import PERMISSIONS, Role
+from anxin.knowledge.api import SEARCH_PARAM_MAX
 from anxin.knowledge.models import Item, ItemVersion
-from anxin.knowledge.selectors import QUERY_MAX
 from tests.api.helpers import detail, fields
 from tests.knowledge.samples import SAMPLE, item
 
@@ -133,7 +133,7 @@ def test_history_ranks_superseded_items_below_current_ones(api, world, sample_it
         ({}, "q"),
         ({"q": ""}, "q"),
         ({"q": "   "}, "q"),
-        ({"q": "x" * (QUERY_MAX + 1)}, "q"),
+        ({"q": "x" * (SEARCH_PARAM_MAX + 1)}, "q"),
         ({"q": "抗原\x00"}, "q"),
         ({"q": "抗原", "top": 0}, "top"),
         ({"q": "抗原", "top": 51}, "top"),

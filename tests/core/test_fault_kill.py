@@ -177,6 +177,7 @@ def test_a_killed_server_loses_no_call_and_a_retry_opens_none_twice(tmp_path, da
     keys = {number: f"drill-{number}-{uuid.uuid4().hex}" for number in range(CALLS)}
     acknowledged: dict[int, int] = {}
     cut_off: list[int] = []
+    unexpected: list[tuple[int, int]] = []  # an answer but not 201 ("database is locked", a 500): a failure
     enough = threading.Event()
     lock = threading.Lock()
 
@@ -189,11 +190,13 @@ def test_a_killed_server_loses_no_call_and_a_retry_opens_none_twice(tmp_path, da
             with lock:
                 cut_off.append(number)
             return
-        if status == 201:
-            with lock:
-                acknowledged[number] = answer["id"]
-                if len(acknowledged) >= KILL_AFTER:
-                    enough.set()
+        with lock:
+            if status != 201:
+                unexpected.append((number, status))
+                return
+            acknowledged[number] = answer["id"]
+            if len(acknowledged) >= KILL_AFTER:
+                enough.set()
 
     server.start()
     try:
@@ -204,6 +207,7 @@ def test_a_killed_server_loses_no_call_and_a_retry_opens_none_twice(tmp_path, da
             for future in futures:
                 future.result()
         assert 0 < len(acknowledged) < CALLS
+        assert unexpected == []
         print(f"acknowledged before the kill: {len(acknowledged)}; cut off in flight: {len(cut_off)}")
 
         server.start()

@@ -26,7 +26,7 @@ from pydantic import (
 )
 from pydantic_core import core_schema
 
-from anxin.core.text import CONTROL_CHARACTERS
+from anxin.core.text import ANY_SPACE, CONTROL_CHARACTERS
 
 CODE_PATTERN = r"^[A-Za-z0-9_.\-]*$"
 # Primary keys are BigAutoField; a larger number cannot name a row and would overflow the column.
@@ -39,9 +39,8 @@ MAX_VERSION = 2**31 - 1
 # re (hypothesis, pydantic) read them alike.
 _CONTROL = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff"
 TEXT_PATTERN = f"^[^{_CONTROL}]*$"
-# ...and at least one character that str.strip() keeps: what a service's "不能为空" asks for.
-# \u0085 is whitespace to Python's str.strip() but not to ECMA-262's \s.
-FILLED_TEXT_PATTERN = f"^[^{_CONTROL}]*[^\\s\\u0085{_CONTROL}][^{_CONTROL}]*$"
+# ...and at least one character that is whitespace to neither Python's str.strip() nor ECMA-262.
+FILLED_TEXT_PATTERN = f"^[^{_CONTROL}]*[^{ANY_SPACE}{_CONTROL}][^{_CONTROL}]*$"
 
 
 def _no_control_characters(value: str) -> str:
@@ -93,6 +92,11 @@ class Documented:
         return {**handler(schema), **self.keywords}
 
 
+def filled(name: str) -> dict:
+    """A JSON-schema fragment for a model's if/then/oneOf: ``name`` is present and not blank."""
+    return {"required": [name], "properties": {name: {"type": "string", "pattern": FILLED_TEXT_PATTERN}}}
+
+
 def one_of(values: Iterable[str], *, blank: bool = False) -> Any:
     """Documents the codes a service accepts (it checks them itself, with its own message); ``blank`` when an
     empty string is accepted too, as "not given"."""
@@ -128,22 +132,22 @@ def document_model(model: type) -> type:
     return model
 
 
-def _whole_number(value: Any) -> Any:
+def whole_number(value: Any) -> Any:
     # JSON Schema's "integer" admits 3.0; so does the API. 3.5, true and "3" still fail the strict check.
     if type(value) is float and value.is_integer():
         return int(value)
     return value
 
 
-WHOLE = BeforeValidator(_whole_number)
+WHOLE_NUMBER = BeforeValidator(whole_number)
 # A code (line, place, category, ...): letters, digits, ``_ . -``. Whether it is known is the service's
 # question; this keeps stray bytes and overlong strings away from the database.
 Code = Annotated[str, StringConstraints(max_length=40, pattern=CODE_PATTERN)]
 # Body integers are strict: JSON ``true`` or ``"3"`` is a client bug, not a version or an id.
-# WHOLE comes last so that it runs first (pydantic wraps earlier metadata in later validators).
-BodyId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID), WHOLE]
+# WHOLE_NUMBER comes last so that it runs first (pydantic wraps earlier metadata in later validators).
+BodyId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID), WHOLE_NUMBER]
 Version = Annotated[
-    int, Field(strict=True, ge=1, le=MAX_VERSION, description="the case's current version"), WHOLE
+    int, Field(strict=True, ge=1, le=MAX_VERSION, description="the case's current version"), WHOLE_NUMBER
 ]
 Flag = Annotated[bool, Field(strict=True)]
 # A measurement: a JSON number (3 or 3.5), never "3" or true.

@@ -5,8 +5,9 @@ with the same key. Within ``KEEP`` (24 hours) the same key and the same request 
 get the first answer again, marked ``Idempotent-Replayed: true``, and nothing is written; the same key with
 another request is a 409. The key is stored, with the answer, in the transaction that does the call's work, so
 either both commit or neither does: a crash before the commit leaves nothing behind and the retry simply runs.
-Two copies of one call sent at once meet on the key's unique index: the second's insert waits for the first's
-commit, finds the key taken, undoes its own work and replays the first answer.
+Two copies of one call sent at once meet on the key's unique index (PostgreSQL: the second's insert waits for
+the first's commit; SQLite: their transactions take turns): the second finds the key taken, undoes its own
+work and gives the first answer.
 
 Applies to every POST under ``/api/`` that names a key (the calls that create something), whoever the caller
 is: a user's keys are their own. Only successful answers (2xx) are kept; a refused call writes nothing, so
@@ -43,7 +44,7 @@ class IdempotencyMiddleware:
         key = request.headers.get(HEADER)
         if key is None or request.method != "POST" or not request.path.startswith(API_PREFIX):
             return self.get_response(request)
-        if not KEY_PATTERN.match(key):
+        if not KEY_PATTERN.fullmatch(key):
             return _error(422, gettext("须为 1 到 255 个可打印的 ASCII 字符，不含空格"))
         principal = _principal(request)
         if principal is None:  # no credentials: the call is refused (401) whatever the key
@@ -57,25 +58,36 @@ class IdempotencyMiddleware:
         return _once(request, principal, key, fingerprint, self.get_response)
 
 
+# A retry refused for one of these may be refused because its first call went through (the case's version
+# moved on, the step was done): it is answered from the key. Who the caller is (401, 403) and what was sent
+# (400, 413) are answered as they are now, so a revoked token or a lost permission gets no stored answer.
+_STATE_REFUSALS = frozenset({409, 422})
+
+
 def _once(request, principal: str, key: str, fingerprint: str, get_response) -> HttpResponse:
     """Run the call and keep its answer under the key, or give the answer the key already has.
 
     A first call (the usual case) pays one insert, written last, and no read: whether the key was used before
-    shows only when that insert conflicts, or when the call itself fails (a retried step whose version has
-    moved on): then this run is undone and the first answer given instead.
+    shows only when that insert conflicts, or when the call is refused for a reason its first run may have
+    caused. Either way nothing of this run is kept (a retry runs the call again, then undoes it).
     """
     with transaction.atomic():
         response = get_response(request)
-        succeeded = 200 <= response.status_code < 300 and not response.streaming
-        if succeeded and _store(principal, key, fingerprint, response):
+        if _succeeded(response) and _store(principal, key, fingerprint, response):
             return response
-        # Refused, or the key was used first (before, or by a copy of this call running at the same time,
-        # whose commit the insert waited for): nothing of this run is kept.
         transaction.set_rollback(True)
-    earlier = _fresh(principal, key)
-    if earlier is None:
-        return response  # a refused first call keeps no key; sending it again is safe
-    return _answer(earlier, fingerprint)
+    if _succeeded(response):
+        # The key was used first (before, or by a copy of this call whose commit the insert waited for).
+        return _answer_of(principal, key, fingerprint)
+    if response.status_code in _STATE_REFUSALS:
+        earlier = _fresh(principal, key)
+        if earlier is not None:
+            return _answer(earlier, fingerprint)
+    return response  # a refused first call keeps no key; sending it again is safe
+
+
+def _succeeded(response: HttpResponse) -> bool:
+    return 200 <= response.status_code < 300 and not response.streaming
 
 
 def _store(principal: str, key: str, fingerprint: str, response: HttpResponse) -> bool:
@@ -86,39 +98,50 @@ def _store(principal: str, key: str, fingerprint: str, response: HttpResponse) -
     millisecond of an unkeyed one (bench/bench_idempotency.py). A row past KEEP that the daily purge has not
     reached yet no longer counts: it is deleted and the key stored anew.
     """
+    now = timezone.now()
+    row = IdempotencyKey(
+        principal=principal,
+        key=key,
+        fingerprint=fingerprint,
+        status=response.status_code,
+        content_type=response.get("Content-Type", ""),
+        content=bytes(response.content),
+        created_at=now,
+    )
     for _ in range(2):
-        if _insert(principal, key, fingerprint, response):
+        if _insert(row):
             return True
-        stale = IdempotencyKey.objects.filter(
-            principal=principal, key=key, created_at__lt=timezone.now() - KEEP
-        )
+        stale = IdempotencyKey.objects.filter(principal=principal, key=key, created_at__lt=now - KEEP)
         if not stale.delete()[0]:
             return False
     return False
 
 
-def _insert(principal: str, key: str, fingerprint: str, response: HttpResponse) -> bool:
+def _insert(row: IdempotencyKey) -> bool:
     meta = IdempotencyKey._meta
-    columns = ("principal", "key", "fingerprint", "status", "content_type", "content", "created_at")
-    names = ", ".join(connection.ops.quote_name(meta.get_field(c).column) for c in columns)
-    unique = ", ".join(connection.ops.quote_name(meta.get_field(c).column) for c in ("principal", "key"))
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(field.column) for field in fields)
+    unique = ", ".join(quote(meta.get_field(name).column) for name in ("principal", "key"))
     # The names come from the model; every value is a parameter.
     sql = (
-        f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({names}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT ({unique}) DO NOTHING"
+        f"INSERT INTO {quote(meta.db_table)} ({names}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT ({unique}) DO NOTHING"
     )
-    values = (
-        principal,
-        key,
-        fingerprint,
-        response.status_code,
-        response.get("Content-Type", ""),
-        bytes(response.content),
-        connection.ops.adapt_datetimefield_value(timezone.now()),
-    )
+    values = [field.get_db_prep_save(field.pre_save(row, add=True), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         return cursor.rowcount == 1
+
+
+def _answer_of(principal: str, key: str, fingerprint: str) -> HttpResponse:
+    """The answer stored under a key whose insert just conflicted: read whatever its age, so that a row
+    crossing KEEP in between cannot make the undone run's answer go out."""
+    try:
+        record = IdempotencyKey.objects.get(principal=principal, key=key)
+    except IdempotencyKey.DoesNotExist:  # purged in between: nothing stands; the client may send it again
+        return _error(409, gettext("使用此键的请求仍在处理中，请稍后重试"))
+    return _answer(record, fingerprint)
 
 
 def _fresh(principal: str, key: str) -> IdempotencyKey | None:

@@ -46,4 +46,4 @@ class IdempotencyKey(models.Model):
         constraints = [models.UniqueConstraint(fields=["principal", "key"], name="core_idempotency_unique")]
 
     def __str__(self) -> str:
-        return f"{self.key} ({self.status or 'running'})"
+        return f"{self.key} ({self.status})"

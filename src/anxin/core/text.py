@@ -9,6 +9,11 @@ from anxin.core.errors import InvalidInput
 from anxin.core.i18n import gettext
 from anxin.triage.textcheck import CONTROL_CHARACTERS  # the pure engine owns it; forms and the API share it
 
+# Whitespace for regular expressions published in the OpenAPI document, spelled out because Python's \s and
+# ECMA-262's differ: SPACES is whitespace to both (no control characters); ANY_SPACE is whitespace to either.
+SPACES = r"\t\n\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+ANY_SPACE = SPACES + r"\u000b\u000c\u001c-\u001f\u0085\ufeff"
+
 
 def clean_text(value: object, *, field: str, max_length: int, required: bool = False) -> str:
     if value is None:

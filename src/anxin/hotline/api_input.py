@@ -12,7 +12,6 @@ from pydantic import StringConstraints
 from anxin.accounts.roles import Role
 from anxin.core.api_fields import (
     FILLED,
-    FILLED_TEXT_PATTERN,
     NO_BINARY,
     BodyId,
     Code,
@@ -23,6 +22,7 @@ from anxin.core.api_fields import (
     Version,
     code_source,
     codes_of,
+    filled,
     one_of,
     within,
 )
@@ -137,14 +137,10 @@ class VersionIn(InputSchema):
     version: Version
 
 
-def _filled(name: str) -> dict:
-    return {"required": [name], "properties": {name: {"type": "string", "minLength": 1}}}
-
-
 class TransferIn(VersionIn):
     """Exactly one target: a line, or a street, community or grid team."""
 
-    model_config = {"json_schema_extra": {"oneOf": [_filled("to_line"), _filled("to_place")]}}
+    model_config = {"json_schema_extra": {"oneOf": [filled("to_line"), filled("to_place")]}}
 
     note: FilledNote
     to_line: Annotated[Code, codes_of("hotline.lines", blank=True)] | None = None
@@ -157,7 +153,7 @@ class CallbackIn(VersionIn):
     model_config = {
         "json_schema_extra": {
             "if": {"required": ["kind"], "properties": {"kind": {"const": Callback.Kind.CONSULT.value}}},
-            "then": {"required": ["note"], "properties": {"note": {"pattern": FILLED_TEXT_PATTERN}}},
+            "then": filled("note"),
         }
     }
 

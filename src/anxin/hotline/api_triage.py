@@ -13,7 +13,6 @@ from pydantic import StringConstraints
 
 from anxin.core.api_auth import require
 from anxin.core.api_fields import (
-    FILLED_TEXT_PATTERN,
     NO_BINARY,
     READ_ERRORS,
     WRITE_ERRORS,
@@ -21,6 +20,7 @@ from anxin.core.api_fields import (
     Code,
     PathId,
     codes_of,
+    filled,
     one_of,
 )
 from anxin.core.errors import InvalidInput
@@ -88,7 +88,7 @@ class MessageIn(TriageFieldsIn):
     model_config = {
         "json_schema_extra": {
             "if": {"properties": {"channel": {"const": Channel.CHAT_GROUP.value}}},
-            "then": {"required": ["text"], "properties": {"text": {"pattern": FILLED_TEXT_PATTERN}}},
+            "then": filled("text"),
         }
     }
 

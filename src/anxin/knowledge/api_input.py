@@ -15,7 +15,6 @@ from pydantic import StringConstraints
 
 from anxin.core.api_fields import (
     FILLED,
-    FILLED_TEXT_PATTERN,
     MAX_VERSION,
     NO_BINARY,
     Documented,
@@ -24,15 +23,17 @@ from anxin.core.api_fields import (
     code_source,
     codes_of,
     document_model,
+    filled,
     one_of,
 )
+from anxin.core.text import ANY_SPACE
 from anxin.knowledge import choices
 from anxin.knowledge.models import Category, Item
 from anxin.knowledge.records import BODY_MAX, CATEGORY_MAX, CODE, TAG_MAX, TAGS_MAX, TITLE_MAX
 
 IMPORT_MAX = 1000
 # records.URL, which clean_text also keeps free of control characters; or nothing.
-URL_PATTERN = r'^(?:https?://[^\s<>"\u0000-\u001f\u007f\u0085\ufffe\uffff]+)?$'
+URL_PATTERN = rf'^(?:https?://[^{ANY_SPACE}<>"\u0000-\u001f\u007f\ufffe\uffff]+)?$'
 NOTE_MAX = 200
 
 Note = Annotated[str, StringConstraints(max_length=NOTE_MAX), NO_BINARY]
@@ -49,9 +50,9 @@ def _category_codes() -> list[str]:
 
 # Documents the file contract (knowledge.records) for PUT and import: the bodies themselves go to
 # ``parse_record`` as they came, which also accepts what files carry (tags as one string, a category's
-# Chinese label, 2023年1月8日); what is documented here is the JSON form, all of which it accepts. Two rules
-# JSON Schema cannot state are in the descriptions: effective_until is not before effective_from, and an
-# import names each id once.
+# Chinese label, 2023年1月8日); what is documented here is the JSON form, all of which it accepts. Rules
+# JSON Schema cannot state are in the descriptions: effective_until is not before effective_from, an import
+# names each id once, and what an imported item supersedes is in the base or in the same file.
 ItemCode = Annotated[str, StringConstraints(pattern=CODE.pattern)]
 
 
@@ -61,8 +62,8 @@ class SourceIn(InputSchema):
     model_config = {
         "json_schema_extra": {
             "anyOf": [
-                {"required": ["issuer"], "properties": {"issuer": {"pattern": FILLED_TEXT_PATTERN}}},
-                {"required": ["document"], "properties": {"document": {"pattern": FILLED_TEXT_PATTERN}}},
+                filled("issuer"),
+                filled("document"),
             ]
         }
     }
@@ -87,8 +88,8 @@ class RecordIn(InputSchema):
     source: SourceIn
     effective_from: date
     effective_until: date | None = Field(None, description="not before effective_from")
-    supersedes: Annotated[str, codes_of("knowledge.items")] | None = Field(
-        None, description="the id of the item this one replaces: in the base, or (on import) in the same file"
+    supersedes: ItemCode | None = Field(
+        None, description="the id of the item this one replaces: one in the base, or one in the same file"
     )
     audience: Annotated[str, one_of(choices.Audience.values)] = choices.Audience.PUBLIC
     status: Annotated[str, one_of(choices.Status.values)] = choices.Status.PUBLISHED
@@ -106,6 +107,9 @@ class ItemIn(RecordIn):
     """An item, the version it was read at, and a note for its history."""
 
     id: ItemCode | None = Field(None, description="optional; if given, the same as the id in the path")
+    supersedes: Annotated[str, codes_of("knowledge.items")] | None = Field(
+        None, description="the id of the item this one replaces, in the base"
+    )
     version: Annotated[int, Field(ge=1, le=MAX_VERSION)] | None = Field(
         None, description="the item's current version (from GET); null or left out only to create an item"
     )
@@ -113,10 +117,16 @@ class ItemIn(RecordIn):
 
 
 @code_source("knowledge.categories.open")
-def _open_category_codes() -> list[str]:
-    return list(
-        Category.objects.filter(retired=False).order_by("order", "code").values_list("code", flat=True)
-    )
+def _open_category_names() -> list[str]:
+    """The categories an item may be filed under, by code or by either label (as files name them)."""
+    names: list[str] = []
+    for code, label_zh, label_en in (
+        Category.objects.filter(retired=False)
+        .order_by("order", "code")
+        .values_list("code", "label_zh", "label_en")
+    ):
+        names.extend(name for name in (code, label_zh, label_en) if name and name not in names)
+    return names
 
 
 @code_source("knowledge.items")

@@ -11,7 +11,15 @@ from pydantic import StringConstraints
 
 from anxin.accounts.models import User
 from anxin.core.api_auth import require
-from anxin.core.api_fields import FILLED, NO_BINARY, READ_ERRORS, WHOLE, WRITE_ERRORS, Flag, InputSchema
+from anxin.core.api_fields import (
+    FILLED,
+    NO_BINARY,
+    READ_ERRORS,
+    WHOLE_NUMBER,
+    WRITE_ERRORS,
+    Flag,
+    InputSchema,
+)
 from anxin.knowledge.categories import (
     CATEGORY_CODE,
     LABEL_EN_MAX,
@@ -32,7 +40,7 @@ router = Router(tags=["knowledge"])
 CategoryCode = Annotated[str, StringConstraints(pattern=CATEGORY_CODE.pattern)]
 LabelZh = Annotated[str, StringConstraints(min_length=1, max_length=LABEL_ZH_MAX), FILLED]
 LabelEn = Annotated[str, StringConstraints(max_length=LABEL_EN_MAX), NO_BINARY]
-Order = Annotated[int, Field(strict=True, ge=0, le=ORDER_MAX), WHOLE]
+Order = Annotated[int, Field(strict=True, ge=0, le=ORDER_MAX), WHOLE_NUMBER]
 
 
 class CategoryOut(Schema):

@@ -21,9 +21,7 @@ from anxin.knowledge.search.analysis import default_analyzer
 from anxin.knowledge.search.lexicon import CONCEPT_PREFIX
 from anxin.knowledge.search.rank import Candidate, rank
 
-# A caller's story, and short enough that any query of this length fits a GET request line (anxin serve
-# allows 8190 bytes; a 4-byte character is 12 once percent-encoded).
-QUERY_MAX = 500
+QUERY_MAX = 2000  # the desk suggests items from a whole summary, the gap task from a case's words
 TOP_MAX = 50
 DENSE_DEPTH = 60  # items meaning search hands to the fusion
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from anxin.core.errors import InvalidInput
 from anxin.core.i18n import gettext
-from anxin.core.text import to_halfwidth
+from anxin.core.text import SPACES, to_halfwidth
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
@@ -16,8 +16,7 @@ _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
 _PHONE_SHAPE = re.compile(r"^1[3-9][0-9]{9}$")
 # What normalise_phone accepts, as one regular expression for the OpenAPI document: separators anywhere,
 # +86 or 0086 in front, half- or full-width digits.
-# Whitespace, but not the control characters among it (\x0b, \x0c, \x1c-\x1f), which free text refuses.
-SPACE_PATTERN = r"[^\S\x0b\x0c\x1c-\x1f]"
+SPACE_PATTERN = f"[{SPACES}]"
 _SEP = rf"(?:{SPACE_PATTERN}|[\-()\uff0d\uff08\uff09])*"
 DIGIT_PATTERN = r"[0-9\uff10-\uff19]"
 PHONE_BODY = (
