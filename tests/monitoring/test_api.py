@@ -112,6 +112,16 @@ def test_a_device_event_opens_a_case_once(api, world, monitored):
     assert MonitoringAlert.objects.count() == Case.objects.count() == 1
 
 
+def test_a_device_event_id_already_recorded_for_someone_else_is_a_409(api, world, monitored):
+    event = {"resident_id": world.wang.pk, "device_id": "YJ-001", "event": "sos", "event_id": "42"}
+    assert api.post(world.admin, "/api/monitoring/device-events", event).status_code == 201
+    other = api.post(
+        world.admin, "/api/monitoring/device-events", {**event, "resident_id": world.wang_wife.pk}
+    )
+    assert other.status_code == 409 and fields(other) == {"event_id"}
+    assert MonitoringAlert.objects.count() == 1
+
+
 def test_an_unknown_device_event_is_422(api, world, monitored):
     event = {"resident_id": world.wang.pk, "device_id": "YJ-001", "event": "party"}
     response = api.post(world.admin, "/api/monitoring/device-events", event)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from anxin.core.errors import Forbidden, InvalidInput
+from anxin.core.errors import Conflict, Forbidden, InvalidInput
 from anxin.hotline.models import Case, CaseEvent, ClinicianAlert, Line, TriageOverride
 from anxin.hotline.selectors import case_list_community_inbox, case_list_line_inbox
 from anxin.monitoring.models import Check, Enrolment, MonitoringAlert
@@ -191,7 +191,7 @@ def test_a_resent_device_event_is_answered_once(world, monitored):
     )
     assert not again.created and again.alert == first.alert and again.case == first.case
     assert Case.objects.count() == 1
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(Conflict) as caught:
         device_event_record(
             by=world.admin, resident=world.baby, device_id="YJ-001", event="sos", event_id="e1"
         )

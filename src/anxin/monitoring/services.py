@@ -613,7 +613,8 @@ def device_event_record(
         earlier = _device_alert(device_id, event_id)
         if earlier is not None:
             if earlier.resident_id != resident.pk:
-                raise InvalidInput(gettext("该设备事件编号已用于另一位居民"), field="event_id")
+                # The device and its id name an event already recorded for someone else: a state, not a typo.
+                raise Conflict(gettext("该设备事件编号已用于另一位居民"), field="event_id")
             return DeviceResult(earlier, earlier.case, created=False)
     reading = checked_reading(Reading(spo2=spo2, temperature_c=temperature_c))
     now = now or timezone.now()
