@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -79,6 +80,9 @@ def _watch_for_policy_violations(instance: Browser) -> list[str]:
     return violations
 
 
+IDLE_CONNECTION_SECONDS = 3
+
+
 class SerialWSGIServer(WSGIServer):
     """Django's test server handling one request at a time.
 
@@ -92,6 +96,18 @@ class SerialWSGIServer(WSGIServer):
         # be bound again by the next run (Linux still refuses a port another server is listening on).
         super().__init__(*args, allow_reuse_address=True, **kwargs)
         self.connections_override = connections_override
+
+    def get_request(self):
+        connection, address = super().get_request()
+        # Chromium may open a connection ahead of need and send nothing on it; served one at a time, such a
+        # socket would hold up every other request (a page.goto timing out after 30 s) until it closed.
+        connection.settimeout(IDLE_CONNECTION_SECONDS)
+        return connection, address
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], TimeoutError):
+            return  # an idle connection dropped (above): nothing went wrong
+        super().handle_error(request, client_address)
 
 
 @pytest.fixture(scope="session")

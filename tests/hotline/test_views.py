@@ -475,7 +475,7 @@ def test_it_refuses_a_stale_version_with_409(client, world):
         ("schedule_callback", {"kind": "callback", "due_at": ""}, 422, "请填写时间"),
         ("schedule_callback", {"kind": "consult", "due_at": "2099-01-01T08:00"}, 422, "不能超过 30 天"),
         ("complete_callback", {"callback_id": "x", "outcome": "好"}, 422, "编号应为数字"),
-        ("complete_callback", {"callback_id": "12345", "outcome": "好"}, 422, "没有这个回电任务"),
+        ("complete_callback", {"callback_id": "12345", "outcome": "好"}, 404, "没有这个回电任务"),
         ("return_visit", {"satisfaction": "satisfied"}, 409, "不能执行此操作"),
         ("close", {}, 409, "不能执行此操作"),
         ("accept", {}, 403, "未转给您"),

@@ -18,7 +18,7 @@ from django_tasks_db.backend import DatabaseBackend
 
 from anxin.accounts.models import User
 from anxin.accounts.roles import Role
-from anxin.core.errors import Conflict, Forbidden, InvalidInput
+from anxin.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from anxin.core.text import checked_choice, clean_text, to_halfwidth
 from anxin.hotline import lifecycle, proposal
 from anxin.hotline.models import (
@@ -521,7 +521,7 @@ def case_complete_callback(*, case: Case, version: int, by: User, callback_id: i
     case = _claim(case=case, version=version, by=by, step="complete_callback")
     callback = case.callbacks.filter(pk=callback_id).first()
     if callback is None:
-        raise InvalidInput(gettext("该工单没有这个回电任务"), field="callback_id")
+        raise NotFound(gettext("该工单没有这个回电任务"), field="callback_id")  # the path names it
     if callback.done_at is not None:
         raise Conflict(gettext("该回电已完成"), field="callback_id")
     now = timezone.now()
