@@ -9,6 +9,7 @@ queued SLA check, and a retry of an acknowledged call got the first answer back.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -186,7 +187,7 @@ def test_a_killed_server_loses_no_call_and_a_retry_opens_none_twice(tmp_path, da
             return
         try:
             status, answer, _ = _intake(server, token, number, keys[number])
-        except OSError:  # the connection died with the server: not acknowledged
+        except (OSError, http.client.HTTPException):  # the connection died with the server: not acknowledged
             with lock:
                 cut_off.append(number)
             return
