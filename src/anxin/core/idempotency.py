@@ -16,6 +16,7 @@ sending it again is already safe.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -80,7 +81,7 @@ def _once(request, principal: str, key: str, fingerprint: str, get_response) -> 
         # The key was used first (before, or by a copy of this call whose commit the insert waited for).
         return _answer_of(principal, key, fingerprint)
     if response.status_code in _STATE_REFUSALS:
-        earlier = _fresh(principal, key)
+        earlier = _stored(principal, key, fresh=True)
         if earlier is not None:
             return _answer(earlier, fingerprint)
     return response  # a refused first call keeps no key; sending it again is safe
@@ -118,6 +119,16 @@ def _store(principal: str, key: str, fingerprint: str, response: HttpResponse) -
 
 
 def _insert(row: IdempotencyKey) -> bool:
+    fields, sql = _insert_statement(connection.vendor)
+    values = [field.get_db_prep_save(field.pre_save(row, add=True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.rowcount == 1
+
+
+@functools.cache
+def _insert_statement(vendor: str) -> tuple[list, str]:
+    """The model's columns and ``INSERT … ON CONFLICT DO NOTHING`` for them, built once per process."""
     meta = IdempotencyKey._meta
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
@@ -128,25 +139,25 @@ def _insert(row: IdempotencyKey) -> bool:
         f"INSERT INTO {quote(meta.db_table)} ({names}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT ({unique}) DO NOTHING"
     )
-    values = [field.get_db_prep_save(field.pre_save(row, add=True), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        return cursor.rowcount == 1
+    return fields, sql
 
 
 def _answer_of(principal: str, key: str, fingerprint: str) -> HttpResponse:
     """The answer stored under a key whose insert just conflicted: read whatever its age, so that a row
     crossing KEEP in between cannot make the undone run's answer go out."""
-    try:
-        record = IdempotencyKey.objects.get(principal=principal, key=key)
-    except IdempotencyKey.DoesNotExist:  # purged in between: nothing stands; the client may send it again
+    record = _stored(principal, key)
+    if record is None:  # purged in between: nothing stands; the client may send it again
         return _error(409, gettext("使用此键的请求仍在处理中，请稍后重试"))
     return _answer(record, fingerprint)
 
 
-def _fresh(principal: str, key: str) -> IdempotencyKey | None:
+def _stored(principal: str, key: str, *, fresh: bool = False) -> IdempotencyKey | None:
+    """The key's row (``fresh``: only if younger than KEEP)."""
+    rows = IdempotencyKey.objects.filter(principal=principal, key=key)
+    if fresh:
+        rows = rows.filter(created_at__gte=timezone.now() - KEEP)
     try:  # get(), not first(): the pair is unique, and first() would add an ORDER BY
-        return IdempotencyKey.objects.get(principal=principal, key=key, created_at__gte=timezone.now() - KEEP)
+        return rows.get()
     except IdempotencyKey.DoesNotExist:
         return None
 

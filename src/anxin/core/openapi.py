@@ -70,7 +70,7 @@ def _idempotency(operation: dict[str, Any], responses: dict[str, Any]) -> None:
     _error(responses, "409", "Conflict (also: the Idempotency-Key was used with another request)")
     _error(responses, "422", "Invalid input (also: a malformed Idempotency-Key)")
     for status, answer in responses.items():
-        if str(status).startswith("2"):
+        if status.startswith("2"):
             answer.setdefault("headers", {})[REPLAYED_HEADER] = REPLAYED
 
 
